@@ -1,0 +1,162 @@
+# skiff: one Makefile for the tender, the guest bindings, the tools and the tests.
+#   make                 build the tender, bindings, tools and test unikernels for ARCH
+#   make demo            build and boot the demo unikernel
+#   make check           unit tests and integration tests on real /dev/kvm
+#   make V=1             show full commands
+# Cross builds: make ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu-
+
+ARCH ?= $(shell uname -m)
+CROSS_COMPILE ?=
+-include config.mak
+
+HOSTCC ?= cc
+CC := $(CROSS_COMPILE)gcc
+BUILD := build/$(ARCH)
+
+ifeq ($(V),1)
+Q :=
+say := @true
+else
+Q := @
+say := @printf '  %-8s %s\n'
+endif
+
+WARN := -std=c11 -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual -Wwrite-strings \
+	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wimplicit-fallthrough
+ifneq ($(WERROR),0)
+WARN += -Werror
+endif
+
+# ---- tender (host) ----
+TENDER_CFLAGS := $(WARN) -O2 -g -D_GNU_SOURCE -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
+	-fstack-clash-protection -Iinclude -Itender -MMD -MP
+ifeq ($(ARCH),x86_64)
+TENDER_CFLAGS += -fcf-protection=full
+endif
+TENDER_LDFLAGS := -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+TENDER_LIBS := -lelf
+ifeq ($(STATIC),1)
+TENDER_LDFLAGS += -static
+TENDER_LIBS += -lz -lzstd
+endif
+
+# Generic files plus this architecture's; other architectures' files are left out by name.
+TENDER_SRCS := $(filter-out %_x86_64.c %_aarch64.c,$(wildcard tender/*.c)) \
+	$(wildcard tender/*_$(ARCH).c)
+TENDER_OBJS := $(TENDER_SRCS:%.c=$(BUILD)/%.o)
+
+# ---- bindings (guest) ----
+GUEST_CFLAGS := $(WARN) -O2 -g -ffreestanding -fno-pie -fstack-protector-strong \
+	-fno-asynchronous-unwind-tables -Iinclude -Ibindings -MMD -MP
+ifeq ($(ARCH),x86_64)
+GUEST_CFLAGS += -mno-red-zone -mcmodel=small
+BINDINGS_CFLAGS := -mgeneral-regs-only
+endif
+ifeq ($(ARCH),aarch64)
+BINDINGS_CFLAGS := -mgeneral-regs-only
+endif
+BINDINGS_SRCS := $(filter-out %_x86_64.c %_aarch64.c %_x86_64.S %_aarch64.S, \
+	$(wildcard bindings/*.c bindings/*.S)) $(wildcard bindings/*_$(ARCH).c bindings/*_$(ARCH).S)
+BINDINGS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(BINDINGS_SRCS)))
+BINDINGS_LIB := $(BUILD)/bindings/libskiff.a
+LDSCRIPT := bindings/skiff_$(ARCH).lds
+
+# ---- tools ----
+SKIFF := $(BUILD)/skiff
+MFTGEN := $(BUILD)/tools/skiff-mft
+
+# ---- test unikernels: tests/guest/NAME.c [+ NAME.json manifest] -> NAME.hvt ----
+GUEST_TESTS := $(basename $(notdir $(wildcard tests/guest/*.c)))
+GUEST_IMAGES := $(GUEST_TESTS:%=$(BUILD)/tests/guest/%.hvt)
+
+all: $(SKIFF) $(BINDINGS_LIB) $(MFTGEN) $(GUEST_IMAGES)
+
+$(SKIFF): $(TENDER_OBJS)
+	$(say) LD $@
+	$(Q)$(HOSTCC) $(TENDER_LDFLAGS) -o $@ $^ $(TENDER_LIBS)
+
+$(BUILD)/tender/%.o: tender/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(HOSTCC) $(TENDER_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bindings/%.o: bindings/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(GUEST_CFLAGS) $(BINDINGS_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bindings/%.o: bindings/%.S
+	@mkdir -p $(dir $@)
+	$(say) AS $@
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(BINDINGS_LIB): $(BINDINGS_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
+$(MFTGEN): tools/skiff-mft.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(HOSTCC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -o $@ $< -ljson-c
+
+# A unikernel is built the way users build theirs: with tools/skiff-cc.
+SKIFF_CC := ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) SKIFF_BUILD=$(BUILD) tools/skiff-cc
+$(BUILD)/tests/guest/%.hvt: tests/guest/%.c $(BINDINGS_LIB) $(MFTGEN) $(LDSCRIPT) tools/skiff-cc
+	@mkdir -p $(dir $@)
+	$(say) UNIKERN $@
+	$(Q)$(SKIFF_CC) -m $(or $(wildcard tests/guest/$*.json),tests/guest/none.json) \
+		-o $@ $< $(GUEST_TEST_CFLAGS)
+
+# ---- unit tests (cmocka): tests/unit/test_X.c links only the modules it names ----
+UNIT_CFLAGS := $(WARN) -Wno-write-strings -Wno-cast-qual -O1 -g -D_GNU_SOURCE -Iinclude -Itender -MMD -MP $(SANITIZE)
+UNIT_DEPS_elf := tender/elf.c tender/error.c
+UNIT_DEPS_mft := tender/mft.c tender/error.c
+UNIT_DEPS_cli := tender/cli.c tender/error.c
+UNIT_DEPS_guest_mem := tender/guest_mem.c tender/error.c
+UNIT_DEPS_pagetable := tender/pagetable_x86_64.c
+UNIT_LIBS_elf := -lelf
+UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
+ifneq ($(ARCH),x86_64)
+UNIT_TESTS := $(filter-out test_pagetable,$(UNIT_TESTS))
+endif
+UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
+
+.SECONDEXPANSION:
+$(BUILD)/tests/unit/test_%: tests/unit/test_%.c $$(UNIT_DEPS_$$*)
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -lcmocka $(UNIT_LIBS_$*)
+
+# Builds deliberately broken variants of a good image for the integration tests.
+MKBADELF := $(BUILD)/tests/mkbadelf
+$(MKBADELF): tests/badelf/mkbadelf.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(HOSTCC) $(WARN) -O1 -g -D_GNU_SOURCE -Iinclude -o $@ $<
+
+# ---- entry points ----
+deps:
+	$(Q)tools/install-deps
+
+demo: deps all
+	$(SKIFF) --mem=32 $(BUILD)/tests/guest/hello.hvt Hello_from_skiff
+
+check: deps all $(UNIT_BINS) $(MKBADELF)
+	$(Q)tests/run-all $(BUILD)
+
+check-unit: $(UNIT_BINS)
+	$(Q)tests/run-all --unit-only $(BUILD)
+
+bench: all
+	$(Q)tools/bench-boot $(BUILD)
+
+format:
+	$(Q)clang-format -i $(wildcard include/*.h tender/*.[ch] bindings/*.[ch] tests/*/*.c tools/*.c)
+
+clean:
+	rm -rf build
+
+.PHONY: all deps demo check check-unit bench format clean
+.DELETE_ON_ERROR:
+
+-include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(UNIT_BINS:=.d)

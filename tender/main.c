@@ -1,0 +1,170 @@
+/* main.c: the skiff command: checks the image, attaches devices, boots the guest, exits. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <unistd.h>
+
+#include "skiff.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: skiff [OPTIONS] [--] KERNEL [ARGS...]\n"
+               "Boots KERNEL, a Solo5 hvt unikernel (ELF), on KVM and exits with its status.\n"
+               "ARGS become the guest's command line.\n\n"
+               "Options:\n"
+               "  --mem=N                     guest memory in MiB (default 512, max 4096)\n"
+               "  --quiet                     print no warnings of skiff's own\n"
+               "  --help                      print this help and exit\n"
+               "  --version                   print the version and exit\n");
+    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
+        if ((*m)->usage)
+            fputs((*m)->usage, f);
+    fprintf(f, "\nExit status: the guest's own (0-255; 255 = guest abort), or one of\n"
+               "  64 bad command line      65 image rejected       66 file cannot be opened\n"
+               "  69 host/KVM unavailable  74 host I/O error       80 invalid hypercall\n"
+               "  81 guest memory fault    82 guest triple fault   83 unhandled VM exit\n"
+               "  128+N stopped by signal N\n"
+               "See docs/exit-codes.md.\n");
+}
+
+/* Every failure ends here: one line on stderr, then the exit status of its class. */
+static void __attribute__((noreturn)) die(struct skiff *s, int status)
+{
+    fprintf(stderr, "skiff: %s\n", skiff_error());
+    if (s)
+        for (const struct skiff_module *const *m = skiff_modules; *m; m++)
+            if ((*m)->teardown)
+                (*m)->teardown(s);
+    exit(status);
+}
+
+static const char *const *module_keys(void)
+{
+    static const char *keys[32];
+    size_t n = 0;
+
+    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
+        for (const char *const *k = (*m)->option_keys; k && *k && n < 31; k++)
+            keys[n++] = *k;
+    return keys;
+}
+
+static const struct skiff_module *module_for(const char *key)
+{
+    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
+        for (const char *const *k = (*m)->option_keys; k && *k; k++)
+            if (strcmp(*k, key) == 0)
+                return *m;
+    return NULL;
+}
+
+/* Reads the notes and applies the device options: everything that can go wrong with the
+ * image or the command line is found before any KVM resource exists. */
+static void load_manifest(struct skiff *s, const struct skiff_options *o, int fd)
+{
+    static union {
+        struct mft m;
+        uint8_t bytes[MFT_MAX_SIZE];
+    } mft_buf;
+    int status;
+
+    s->mft = &mft_buf.m;
+    if (skiff_elf_read_notes(fd, skiff_arch_elf_machine, s->mft, &s->mft_size) < 0 ||
+        skiff_mft_validate(s->mft, s->mft_size) < 0) {
+        char msg[512];
+
+        snprintf(msg, sizeof(msg), "%s", skiff_error());
+        skiff_set_error("%s: %s", o->kernel, msg);
+        die(NULL, SKIFF_EXIT_IMAGE);
+    }
+    for (size_t i = 0; i < o->ndevopts; i++)
+        if ((status = module_for(o->devopts[i].key)->option(s, &o->devopts[i])))
+            die(s, status);
+    if (skiff_mft_check_attached(s->mft) < 0) {
+        char msg[512];
+
+        snprintf(msg, sizeof(msg), "%s", skiff_error());
+        skiff_set_error("%s. All declared devices must be attached: see --help", msg);
+        die(s, SKIFF_EXIT_USAGE);
+    }
+}
+
+static void size_memory(struct skiff *s, const struct skiff_options *o)
+{
+    bool adjusted;
+
+    if (skiff_mem_size(o->mem_bytes, &s->guest.alloc_size, &adjusted) < 0)
+        die(NULL, SKIFF_EXIT_USAGE);
+    if (adjusted && !o->quiet)
+        fprintf(stderr, "skiff: adjusting memory to %llu bytes\n",
+                (unsigned long long)s->guest.alloc_size);
+    s->guest.size = s->guest.alloc_size;
+}
+
+int main(int argc, char **argv)
+{
+    static struct skiff_options o;
+    static char cmdline[HVT_CMDLINE_SIZE];
+    static struct skiff s;
+    int fd, status;
+
+    if (skiff_cli_parse(argc, argv, module_keys(), &o) < 0) {
+        fprintf(stderr, "skiff: %s\nTry 'skiff --help' for more information.\n", skiff_error());
+        return SKIFF_EXIT_USAGE;
+    }
+    if (o.help) {
+        usage(stdout);
+        return 0;
+    }
+    if (o.version) {
+        printf("skiff %s (Solo5 hvt ABI version %d)\n", SKIFF_VERSION, HVT_ABI_VERSION);
+        return 0;
+    }
+    if (personality(0xffffffff) & READ_IMPLIES_EXEC) {
+        skiff_set_error("refusing to run with personality READ_IMPLIES_EXEC");
+        die(NULL, SKIFF_EXIT_HOST);
+    }
+    s.quiet = o.quiet;
+    for (size_t i = 0; i < MFT_MAX_ENTRIES; i++)
+        s.dev_fds[i] = -1;
+
+    fd = open(o.kernel, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        skiff_set_error("%s: Could not open: %s", o.kernel, strerror(errno));
+        die(NULL, SKIFF_EXIT_NOINPUT);
+    }
+    load_manifest(&s, &o, fd);
+    if (skiff_cmdline_join(o.guest_argc, o.guest_argv, cmdline, sizeof(cmdline)) < 0)
+        die(&s, SKIFF_EXIT_USAGE);
+    size_memory(&s, &o);
+
+    if ((status = skiff_kvm_create(&s)))
+        die(&s, status);
+    if (skiff_elf_load(fd, skiff_arch_elf_machine, s.guest.mem, s.guest.alloc_size, &s.image) < 0) {
+        char msg[512];
+
+        snprintf(msg, sizeof(msg), "%s", skiff_error());
+        skiff_set_error("%s: %s", o.kernel, msg);
+        die(&s, SKIFF_EXIT_IMAGE);
+    }
+    close(fd);
+    skiff_arch_setup_memory(&s);
+    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
+        if ((*m)->setup && (status = (*m)->setup(&s)))
+            die(&s, status);
+    skiff_boot_info_write(&s, cmdline);
+    if ((status = skiff_kvm_protect(&s)) || (status = skiff_arch_vcpu_init(&s)))
+        die(&s, status);
+
+    skiff_kvm_catch_signals(&s);
+    status = skiff_kvm_run(&s);
+    if (!s.halted)
+        die(&s, status);
+    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
+        if ((*m)->teardown)
+            (*m)->teardown(&s);
+    return status;
+}

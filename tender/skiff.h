@@ -1,0 +1,260 @@
+/* skiff.h: the tender's internal interfaces; each function's contract is documented here. */
+#ifndef SKIFF_H
+#define SKIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf_abi.h"
+#include "hvt_abi.h"
+#include "mft_abi.h"
+
+#define SKIFF_VERSION "0.1.0"
+
+/*
+ * Exit statuses. A guest that halts passes its own status through (0-255; 255 is the bindings'
+ * abort). Everything the tender decides itself has one code per class, so a harness can tell a
+ * bad command line from a bad image from a misbehaving guest. Table: docs/exit-codes.md.
+ */
+enum skiff_exit {
+    SKIFF_EXIT_USAGE = 64,        /* bad command line */
+    SKIFF_EXIT_IMAGE = 65,        /* image rejected: ELF, ABI note or manifest */
+    SKIFF_EXIT_NOINPUT = 66,      /* a file named on the command line cannot be opened */
+    SKIFF_EXIT_HOST = 69,         /* host resource unavailable: KVM, memory, tap, ... */
+    SKIFF_EXIT_IO = 74,           /* host I/O error while serving the guest */
+    SKIFF_EXIT_HYPERCALL = 80,    /* invalid hypercall, port access or guest pointer */
+    SKIFF_EXIT_FAULT = 81,        /* guest wrote to read-only memory or outside RAM */
+    SKIFF_EXIT_TRIPLE_FAULT = 82, /* guest triple fault (vCPU shutdown) */
+    SKIFF_EXIT_VMEXIT = 83,       /* any other unhandled VM exit (HLT, KVM errors) */
+    SKIFF_EXIT_SIGNAL_BASE = 128  /* 128 + signal number, like a shell */
+};
+
+/* ---- error.c: one error message for the parsers, which never print or exit ---- */
+
+/* Records a message (printf format) for the caller to report; replaces any earlier one. */
+void skiff_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The last message recorded; "" if none. Valid until the next skiff_set_error(). */
+const char *skiff_error(void);
+
+/* ---- guest_mem.c: guest memory and the one place guest addresses become host pointers ---- */
+
+struct skiff_guest {
+    uint8_t *mem;        /* host mapping of [0, alloc_size) */
+    uint64_t alloc_size; /* bytes mapped and registered with KVM (mem_alloc_size) */
+    uint64_t size;       /* bytes the guest may name in hypercalls (guest_mem_size) */
+};
+
+/*
+ * Returns the host address of guest range [gpa, gpa + len) if it lies entirely inside
+ * [0, g->size), else NULL. Overflow-safe for any gpa and len; len 0 is valid at any gpa < size.
+ */
+void *skiff_gpa_to_host(const struct skiff_guest *g, uint64_t gpa, uint64_t len);
+
+/* Copies len bytes from guest address gpa into dst (or from src to gpa). Guest structures are
+ * copied before they are validated, so the guest cannot change them under the tender. Return
+ * 0, or SKIFF_EXIT_HYPERCALL with "Invalid guest access: gpa=..., sz=..." if out of bounds. */
+int skiff_guest_read(const struct skiff_guest *g, uint64_t gpa, void *dst, size_t len);
+int skiff_guest_write(const struct skiff_guest *g, uint64_t gpa, const void *src, size_t len);
+/* Like skiff_gpa_to_host(), but a bad range sets the error and yields NULL. */
+void *skiff_guest_range(const struct skiff_guest *g, uint64_t gpa, uint64_t len);
+
+/* Rounds requested bytes to the ABI's memory size (2 MiB steps, at least 2 MiB). Returns -1
+ * with an error if the result exceeds HVT_MEM_MAX; sets *adjusted if rounding changed it. */
+int skiff_mem_size(uint64_t requested, uint64_t *size, bool *adjusted);
+
+/* ---- elf.c: image checks and loading (libelf); never exits, never trusts the file ---- */
+
+#define SKIFF_MAX_SEGMENTS 16
+
+struct skiff_segment {
+    uint64_t start, end; /* page-aligned guest range */
+    int prot;            /* PROT_READ / PROT_WRITE for the host mapping; never PROT_EXEC */
+};
+
+struct skiff_image {
+    uint64_t entry;      /* e_entry */
+    uint64_t kernel_end; /* highest aligned end of the loaded segments */
+    size_t nsegs;
+    struct skiff_segment segs[SKIFF_MAX_SEGMENTS];
+};
+
+/*
+ * Checks the ELF header of the image open on fd (machine: EM_X86_64 or EM_AARCH64), then finds
+ * the ABI note (must be hvt, version 2) and copies the manifest note's content into mft, a
+ * buffer of MFT_MAX_SIZE bytes, setting *mft_size. The manifest is not validated here.
+ * Returns 0, or -1 with an error naming the problem.
+ */
+int skiff_elf_read_notes(int fd, unsigned machine, struct mft *mft, size_t *mft_size);
+
+/*
+ * Loads the PT_LOAD segments of the image into mem[0, mem_size) following ABI.md 1.2-1.3 and
+ * fills img. Returns 0, or -1 with an error; guest memory may be partly written on failure.
+ */
+int skiff_elf_load(int fd, unsigned machine, uint8_t *mem, uint64_t mem_size,
+                   struct skiff_image *img);
+
+/* ---- mft.c: manifest checks and lookups ---- */
+
+/* Checks the untrusted manifest of size bytes (ABI.md 2.4). Returns 0, or -1 with an error. */
+int skiff_mft_validate(const struct mft *mft, size_t size);
+/* The entry declared with exactly this name and type, or NULL. mft must be valid. */
+struct mft_entry *skiff_mft_find(struct mft *mft, const char *name, uint32_t type);
+/* Returns 0 if every device entry is attached, else -1 with an error naming the first that is
+ * not (and one line per unattached device written to stderr by the caller from the error). */
+int skiff_mft_check_attached(const struct mft *mft);
+/* "BLOCK_BASIC", "NET_BASIC", or "<undefined type>". */
+const char *skiff_mft_type_name(uint32_t type);
+
+/* ---- cli.c: the command line; pure parsing, no side effects ---- */
+
+#define SKIFF_MAX_DEVOPTS 256
+
+/* A module option "--KEY:NAME=VALUE", split. */
+struct skiff_devopt {
+    const char *arg; /* the whole argument, for messages */
+    char key[32];    /* "net", "net-mac", "block", "block-sector-size" */
+    char name[MFT_NAME_SIZE];
+    const char *value;
+};
+
+struct skiff_options {
+    bool help, version, quiet;
+    uint64_t mem_bytes; /* requested guest memory, before ABI rounding */
+    const char *kernel;
+    int guest_argc;
+    char **guest_argv;
+    size_t ndevopts;
+    struct skiff_devopt devopts[SKIFF_MAX_DEVOPTS];
+};
+
+/*
+ * Parses argv (argv[0] is the program). known_keys is a NULL-terminated list of the module
+ * option keys the build supports. --help and --version win over any other error. Returns 0,
+ * or -1 with an error naming the offending argument.
+ */
+int skiff_cli_parse(int argc, char **argv, const char *const *known_keys, struct skiff_options *o);
+
+/* Joins the guest arguments with single spaces into buf (size bytes, NUL included).
+ * Returns 0, or -1 with an error if they do not fit. */
+int skiff_cmdline_join(int argc, char **argv, char *buf, size_t size);
+
+/* ---- the running VM ---- */
+
+struct skiff;
+/* A hypercall handler: gpa is the argument structure's address. Returns 0 to resume the
+ * guest, or a skiff_exit code with an error set to stop it. */
+typedef int (*skiff_hypercall_fn)(struct skiff *s, uint64_t gpa);
+
+struct skiff_kvm {
+    int kvm_fd, vm_fd, vcpu_fd;
+    struct kvm_run *run;
+    size_t run_size;
+};
+
+struct skiff {
+    struct skiff_guest guest;
+    struct skiff_image image;
+    struct skiff_kvm kvm;
+    struct mft *mft; /* host copy, validated; attached devices filled in */
+    size_t mft_size;
+    uint32_t host_features;
+    uint64_t net_ring; /* GPA of the ring, or 0 */
+    uint64_t cpu_cycle_freq;
+    skiff_hypercall_fn hypercalls[HVT_HYPERCALL_MAX];
+    /* Host fd backing each attached device, by manifest handle; -1 where none. */
+    int dev_fds[MFT_MAX_ENTRIES];
+    /* Host fds POLL waits on, with the manifest handle each one reports (net devices). */
+    size_t npoll;
+    int poll_fds[MFT_MAX_ENTRIES];
+    uint64_t poll_handles[MFT_MAX_ENTRIES];
+    bool quiet; /* --quiet: no warnings of skiff's own */
+    bool halted;
+    int exit_status; /* the guest's, once halted */
+};
+
+/* ---- modules: console, block, net, ... each in its own file ---- */
+
+struct skiff_module {
+    const char *name;
+    const char *usage;              /* lines for --help, or NULL */
+    const char *const *option_keys; /* NULL-terminated keys this module takes, or NULL */
+    /* Applies one parsed option to the manifest. Returns 0, or a skiff_exit code with an
+     * error set. May open host resources. */
+    int (*option)(struct skiff *s, const struct skiff_devopt *opt);
+    /* After guest memory exists: registers hypercalls, fills manifest entries. */
+    int (*setup)(struct skiff *s);
+    /* On every way out once setup ran: flush and release. */
+    void (*teardown)(struct skiff *s);
+};
+
+/* NULL-terminated list of the modules built in (modules.c). */
+extern const struct skiff_module *const skiff_modules[];
+extern const struct skiff_module skiff_module_core, skiff_module_block, skiff_module_net;
+
+/* For modules: the manifest entry an option names, which must be declared with this type.
+ * Returns NULL with "Resource not declared in manifest" set otherwise. */
+struct mft_entry *skiff_devopt_entry(struct skiff *s, const struct skiff_devopt *opt,
+                                     uint32_t type);
+
+/* Registers the handler for hypercall nr (overwrites). */
+void skiff_hypercall_register(struct skiff *s, unsigned nr, skiff_hypercall_fn fn);
+/* Runs the handler for nr, or fails with SKIFF_EXIT_HYPERCALL for an unknown number. */
+int skiff_hypercall_dispatch(struct skiff *s, unsigned nr, uint64_t gpa);
+
+/* ---- boot_info.c ---- */
+
+/* Writes hvt_boot_info, the manifest copy and cmdline (at most HVT_CMDLINE_SIZE - 1 bytes,
+ * already checked by skiff_cmdline_join) into the boot data area at HVT_BOOT_INFO_BASE. */
+void skiff_boot_info_write(struct skiff *s, const char *cmdline);
+
+/* ---- kvm.c: arch-independent KVM ---- */
+
+/* Opens /dev/kvm, checks the API, creates the VM with guest memory of s->guest.alloc_size
+ * bytes at GPA 0 and one vCPU. Returns 0, or SKIFF_EXIT_HOST with an error. */
+int skiff_kvm_create(struct skiff *s);
+/* Runs the vCPU until the guest halts or fails. Returns the process exit status. */
+int skiff_kvm_run(struct skiff *s);
+/* Makes SIGINT and SIGTERM stop the run loop promptly (KVM_RUN and POLL are interrupted). */
+void skiff_kvm_catch_signals(struct skiff *s);
+/* The signal that asked skiff to stop, or 0. */
+int skiff_stop_signal(void);
+/* Applies the image's segment protections to the host mapping. Returns 0 or SKIFF_EXIT_HOST. */
+int skiff_kvm_protect(struct skiff *s);
+
+/* ---- kvm_<arch>.c: hooks every architecture implements ---- */
+
+/* ELF e_machine accepted on this architecture. */
+extern const unsigned skiff_arch_elf_machine;
+/* Writes page tables (and GDT) into guest memory per ABI.md 3.2-3.6. */
+void skiff_arch_setup_memory(struct skiff *s);
+/* Sets the vCPU's initial state: entry, stack, boot info pointer, system registers, CPUID;
+ * sets s->cpu_cycle_freq. Returns 0 or SKIFF_EXIT_HOST with an error. */
+int skiff_arch_vcpu_init(struct skiff *s);
+
+/* The guest's program counter, for messages; 0 if it cannot be read. */
+uint64_t skiff_arch_pc(struct skiff *s);
+
+/* What a VM exit asks the run loop to do. */
+enum skiff_exit_action {
+    SKIFF_ACTION_HYPERCALL, /* *nr and *gpa are set */
+    SKIFF_ACTION_RESUME,    /* nothing to do, run again */
+    SKIFF_ACTION_FAIL       /* *status is set, with an error */
+};
+/* Decodes the exit in s->kvm.run. */
+enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uint64_t *gpa,
+                                              int *status);
+
+/* ---- pagetable_x86_64.c: the identity map of ABI.md 3.3 (pure, unit tested) ---- */
+
+#define SKIFF_X86_GDT_BASE  0x1000ULL
+#define SKIFF_X86_PML4_BASE 0x2000ULL
+#define SKIFF_X86_PDPT_BASE 0x3000ULL
+#define SKIFF_X86_PD_BASE   0x4000ULL
+#define SKIFF_X86_PT0_BASE  0x8000ULL
+
+/* Writes PML4, PDPT, PDs and PT0 into mem (at least 0x9000 bytes) for alloc_size bytes of
+ * guest memory (a multiple of 2 MiB, at most 4 GiB). */
+void skiff_x86_pagetables(uint8_t *mem, uint64_t alloc_size);
+
+#endif /* SKIFF_H */

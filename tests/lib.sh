@@ -1,0 +1,49 @@
+# tests/lib.sh: helpers shared by the integration scripts (sourced, not run).
+#
+# Every script under tests/integration/ is run by tests/run-all with:
+#   BUILD   the build directory (build/x86_64), holding skiff and tests/guest/*.hvt
+#   SKIFF   the tender binary
+#   RESULTS a file that collects one "PASS name" or "FAIL name" line per case
+# A case runs one command under a timeout and checks its exit status and output.
+
+: "${BUILD:?}" "${SKIFF:?}" "${RESULTS:?}"
+CASE_TIMEOUT=${CASE_TIMEOUT:-30}
+TMP=$(mktemp -d /tmp/skiff-test.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+pass() { echo "PASS $1" >>"$RESULTS"; printf '  ok   %s\n' "$1"; }
+fail() {
+    echo "FAIL $1" >>"$RESULTS"
+    printf '  FAIL %s: %s\n' "$1" "$2"
+    [ -f "$TMP/out" ] && sed 's/^/       | /' "$TMP/out" | head -20
+}
+
+# expect NAME STATUS PATTERN [PATTERN...] -- COMMAND...
+#   STATUS: the exit status the command must end with.
+#   PATTERN: an extended regex that must match the combined stdout+stderr; a pattern
+#   starting with '!' must not match.
+expect() {
+    local name=$1 status=$2 got p
+    shift 2
+    local pats=()
+    while [ "$1" != "--" ]; do pats+=("$1"); shift; done
+    shift
+    timeout -k 5 "$CASE_TIMEOUT" "$@" >"$TMP/out" 2>&1
+    got=$?
+    if [ "$got" != "$status" ]; then
+        fail "$name" "exit status $got, expected $status"
+        return 1
+    fi
+    for p in "${pats[@]}"; do
+        if [ "${p:0:1}" = "!" ]; then
+            if grep -qE -- "${p:1}" "$TMP/out"; then fail "$name" "output matches '${p:1}'"; return 1; fi
+        elif ! grep -qE -- "$p" "$TMP/out"; then
+            fail "$name" "output lacks '$p'"
+            return 1
+        fi
+    done
+    pass "$name"
+}
+
+# Last command's combined output, for extra checks after expect.
+output() { cat "$TMP/out"; }
