@@ -138,6 +138,13 @@ int skiff_arch_vcpu_init(struct skiff *s)
     return 0;
 }
 
+void skiff_arch_ring_kick(struct kvm_ioeventfd *kick)
+{
+    kick->addr = HVT_RING_KICK_PIO_BASE;
+    kick->len = 4;
+    kick->flags = KVM_IOEVENTFD_FLAG_PIO;
+}
+
 uint64_t skiff_arch_pc(struct skiff *s)
 {
     struct kvm_regs regs;

@@ -102,6 +102,20 @@ static void size_memory(struct skiff *s, const struct skiff_options *o)
         fprintf(stderr, "skiff: adjusting memory to %llu bytes\n",
                 (unsigned long long)s->guest.alloc_size);
     s->guest.size = s->guest.alloc_size;
+
+    /* A network device gets a ring at the top of memory, above what the guest may use. */
+    if (skiff_net_attached(s)) {
+        uint64_t alloc = s->guest.alloc_size + HVT_RING_RESERVED;
+
+        s->guest.alloc_size = alloc > HVT_MEM_MAX ? HVT_MEM_MAX : alloc;
+        if (s->guest.alloc_size < 2 * HVT_RING_RESERVED) {
+            if (!o->quiet)
+                fprintf(stderr, "skiff: not enough guest memory for the network ring\n");
+        } else {
+            s->ring_reserved = s->guest.alloc_size - HVT_RING_RESERVED;
+            s->guest.size = s->ring_reserved;
+        }
+    }
 }
 
 int main(int argc, char **argv)
@@ -151,13 +165,19 @@ int main(int argc, char **argv)
         die(&s, SKIFF_EXIT_IMAGE);
     }
     close(fd);
+    if (s.image.kernel_end > s.guest.size) {
+        skiff_set_error("%s: image ends at 0x%llx, beyond the guest's %llu bytes of memory",
+                        o.kernel, (unsigned long long)s.image.kernel_end,
+                        (unsigned long long)s.guest.size);
+        die(&s, SKIFF_EXIT_IMAGE);
+    }
     skiff_arch_setup_memory(&s);
     for (const struct skiff_module *const *m = skiff_modules; *m; m++)
         if ((*m)->setup && (status = (*m)->setup(&s)))
             die(&s, status);
-    skiff_boot_info_write(&s, cmdline);
     if ((status = skiff_kvm_protect(&s)) || (status = skiff_arch_vcpu_init(&s)))
         die(&s, status);
+    skiff_boot_info_write(&s, cmdline);
 
     skiff_kvm_catch_signals(&s);
     status = skiff_kvm_run(&s);

@@ -1,13 +1,266 @@
-/* net.c: network devices backed by tap interfaces (not yet implemented). */
+/* net.c: network devices backed by host tap interfaces; per-packet hypercalls and POLL fds. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "skiff.h"
 
 static const char *const net_keys[] = {"net", "net-mac", NULL};
 
+static int tap_mtu(const char *ifname, int *mtu)
+{
+    struct ifreq ifr;
+    int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int r;
+
+    if (sock < 0)
+        return -1;
+    memset(&ifr, 0, sizeof(ifr));
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+    r = ioctl(sock, SIOCGIFMTU, &ifr);
+    close(sock);
+    *mtu = ifr.ifr_mtu;
+    return r;
+}
+
+/* Opens an existing tap interface. TUNSETIFF would create a missing one, so existence is
+ * checked first: a typo must be an error, not a new, unconnected interface. */
+static int tap_open(const struct skiff_devopt *opt, int *fdp, int *mtu)
+{
+    const char *ifname = opt->value;
+    struct ifreq ifr;
+    int fd;
+
+    if (strlen(ifname) >= IFNAMSIZ) {
+        skiff_set_error("%s: interface name '%s' is too long (max %d characters)", opt->arg, ifname,
+                        IFNAMSIZ - 1);
+        return SKIFF_EXIT_USAGE;
+    }
+    if (tap_mtu(ifname, mtu) < 0) {
+        skiff_set_error("%s: Could not attach interface: %s: %s", opt->arg, ifname,
+                        errno == ENODEV ? "no such network interface (create it first, "
+                                          "e.g. ip tuntap add NAME mode tap)"
+                                        : strerror(errno));
+        return SKIFF_EXIT_HOST;
+    }
+    fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        skiff_set_error("%s: Could not attach interface: /dev/net/tun: %s", opt->arg,
+                        strerror(errno));
+        return SKIFF_EXIT_HOST;
+    }
+    memset(&ifr, 0, sizeof(ifr));
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+        int e = errno;
+
+        close(fd);
+        skiff_set_error("%s: Could not attach interface: %s: %s", opt->arg, ifname,
+                        e == EBUSY    ? "already in use by another process"
+                        : e == EINVAL ? "not a tap interface"
+                        : e == EPERM  ? "permission denied (needs CAP_NET_ADMIN or a tap "
+                                        "owned by this user)"
+                                      : strerror(e));
+        return SKIFF_EXIT_HOST;
+    }
+    if (strncmp(ifr.ifr_name, ifname, IFNAMSIZ) != 0) {
+        close(fd);
+        skiff_set_error("%s: Could not attach interface: %s: kernel returned '%s'", opt->arg,
+                        ifname, ifr.ifr_name);
+        return SKIFF_EXIT_HOST;
+    }
+    *fdp = fd;
+    return 0;
+}
+
+static int parse_mac(const struct skiff_devopt *opt, uint8_t mac[6])
+{
+    unsigned b[6];
+    char tail;
+
+    if (sscanf(opt->value, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+               &tail) != 6 ||
+        strlen(opt->value) != 17) {
+        skiff_set_error("%s: MAC address '%s' does not parse (expected xx:xx:xx:xx:xx:xx)",
+                        opt->arg, opt->value);
+        return SKIFF_EXIT_USAGE;
+    }
+    if (b[0] & 1) {
+        skiff_set_error("%s: MAC address '%s' is a multicast address", opt->arg, opt->value);
+        return SKIFF_EXIT_USAGE;
+    }
+    for (int i = 0; i < 6; i++)
+        mac[i] = (uint8_t)b[i];
+    return 0;
+}
+
 static int net_option(struct skiff *s, const struct skiff_devopt *opt)
 {
+    struct mft_entry *e = skiff_devopt_entry(s, opt, MFT_DEV_NET_BASIC);
+    uint32_t handle;
+    int fd, mtu, status;
+
+    if (!e)
+        return SKIFF_EXIT_USAGE;
+    if (strcmp(opt->key, "net-mac") == 0)
+        return parse_mac(opt, e->u.net_basic.mac);
+    handle = (uint32_t)(e - s->mft->e);
+    if (e->attached) {
+        skiff_set_error("%s: network device '%s' is attached twice", opt->arg, opt->name);
+        return SKIFF_EXIT_USAGE;
+    }
+    if ((status = tap_open(opt, &fd, &mtu)))
+        return status;
+    e->u.net_basic.mtu = (uint16_t)mtu;
+    e->attached = 1;
+    s->dev_fds[handle] = fd;
+    s->poll_fds[s->npoll] = fd;
+    s->poll_handles[s->npoll++] = handle;
+    return 0;
+}
+
+/* The fd behind a guest's handle, or -1 if the handle is not an attached network device. */
+int skiff_net_fd(const struct skiff *s, uint64_t handle)
+{
+    if (handle >= s->mft->entries || s->mft->e[handle].type != MFT_DEV_NET_BASIC ||
+        !s->mft->e[handle].attached)
+        return -1;
+    return s->dev_fds[handle];
+}
+
+static int hc_net_write(struct skiff *s, uint64_t gpa)
+{
+    struct hvt_hc_net_io r;
+    const uint8_t *buf;
+    int fd, status;
+
+    if ((status = skiff_guest_read(&s->guest, gpa, &r, sizeof(r))))
+        return status;
+    r.ret = HVT_R_EINVAL;
+    if ((fd = skiff_net_fd(s, r.handle)) >= 0) {
+        if (!(buf = skiff_guest_range(&s->guest, r.data, r.len)))
+            return SKIFF_EXIT_HYPERCALL;
+        if ((status = skiff_net_send(fd, buf, r.len, &r.ret)))
+            return status;
+    }
+    return skiff_guest_write(&s->guest, gpa, &r, sizeof(r));
+}
+
+static int hc_net_read(struct skiff *s, uint64_t gpa)
+{
+    struct hvt_hc_net_io r;
+    uint8_t *buf;
+    int fd, status;
+
+    if ((status = skiff_guest_read(&s->guest, gpa, &r, sizeof(r))))
+        return status;
+    r.ret = HVT_R_EINVAL;
+    if ((fd = skiff_net_fd(s, r.handle)) >= 0) {
+        if (!(buf = skiff_guest_range(&s->guest, r.data, r.len)))
+            return SKIFF_EXIT_HYPERCALL;
+        if ((status = skiff_net_recv(fd, buf, &r.len, &r.ret)))
+            return status;
+    }
+    return skiff_guest_write(&s->guest, gpa, &r, sizeof(r));
+}
+
+int skiff_net_send(int fd, const uint8_t *buf, uint64_t len, int32_t *ret)
+{
+    ssize_t n;
+
+    *ret = HVT_R_OK;
+    if (len < SKIFF_ETH_HLEN || len > SKIFF_NET_FRAME_MAX) {
+        *ret = HVT_R_EINVAL;
+        return 0;
+    }
+    do {
+        n = write(fd, buf, len);
+    } while (n < 0 && errno == EINTR);
+    if (n >= 0)
+        return 0;
+    /* A full tap queue drops the frame, as a real NIC would, and the guest's protocols
+     * recover (the reference tender dies instead, ABI.md A12). A frame the kernel refuses
+     * is the guest's error. Anything else is a host failure. */
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return 0;
+    if (errno == EINVAL || errno == EMSGSIZE) {
+        *ret = HVT_R_EINVAL;
+        return 0;
+    }
+    skiff_set_error("net: tap write of %llu bytes failed: %s", (unsigned long long)len,
+                    strerror(errno));
+    return SKIFF_EXIT_IO;
+}
+
+int skiff_net_recv(int fd, uint8_t *buf, uint64_t *len, int32_t *ret)
+{
+    ssize_t n;
+
+    do {
+        n = read(fd, buf, *len);
+    } while (n < 0 && errno == EINTR);
+    if (n > 0) {
+        *len = (uint64_t)n;
+        *ret = HVT_R_OK;
+    } else if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
+        *ret = HVT_R_AGAIN;
+    } else {
+        skiff_set_error("net: tap read failed: %s", strerror(errno));
+        return SKIFF_EXIT_IO;
+    }
+    return 0;
+}
+
+bool skiff_net_attached(const struct skiff *s)
+{
+    for (uint32_t i = 0; i < s->mft->entries; i++)
+        if (s->mft->e[i].type == MFT_DEV_NET_BASIC && s->mft->e[i].attached)
+            return true;
+    return false;
+}
+
+static int net_setup(struct skiff *s)
+{
+    bool any = false;
+
+    for (uint32_t i = 0; i < s->mft->entries; i++) {
+        struct mft_entry *e = &s->mft->e[i];
+        static const uint8_t zero[6];
+
+        if (e->type != MFT_DEV_NET_BASIC || !e->attached)
+            continue;
+        any = true;
+        if (memcmp(e->u.net_basic.mac, zero, 6) == 0) {
+            /* A random, locally administered, unicast address. */
+            if (getrandom(e->u.net_basic.mac, 6, 0) != 6) {
+                skiff_set_error("net: cannot get random bytes for a MAC: %s", strerror(errno));
+                return SKIFF_EXIT_HOST;
+            }
+            e->u.net_basic.mac[0] = (uint8_t)((e->u.net_basic.mac[0] & 0xfe) | 0x02);
+        }
+    }
+    if (any) {
+        skiff_hypercall_register(s, HVT_HYPERCALL_NET_WRITE, hc_net_write);
+        skiff_hypercall_register(s, HVT_HYPERCALL_NET_READ, hc_net_read);
+    }
+    if (s->ring_reserved && skiff_ring_start(s, s->ring_reserved) < 0 && !s->quiet)
+        fprintf(stderr, "skiff: ring I/O unavailable (%s), falling back to hypercalls\n",
+                strerror(errno));
+    return 0;
+}
+
+static void net_teardown(struct skiff *s)
+{
     (void)s;
-    skiff_set_error("%s: network devices are not supported yet", opt->arg);
-    return SKIFF_EXIT_USAGE;
+    skiff_ring_stop();
 }
 
 const struct skiff_module skiff_module_net = {
@@ -16,4 +269,6 @@ const struct skiff_module skiff_module_net = {
              "  --net-mac:NAME=MAC          set the MAC address of network device NAME\n",
     .option_keys = net_keys,
     .option = net_option,
+    .setup = net_setup,
+    .teardown = net_teardown,
 };

@@ -159,7 +159,8 @@ struct skiff {
     struct mft *mft; /* host copy, validated; attached devices filled in */
     size_t mft_size;
     uint32_t host_features;
-    uint64_t net_ring; /* GPA of the ring, or 0 */
+    uint64_t net_ring;      /* GPA of the active ring, or 0 */
+    uint64_t ring_reserved; /* GPA of the memory reserved for the ring, or 0 */
     uint64_t cpu_cycle_freq;
     skiff_hypercall_fn hypercalls[HVT_HYPERCALL_MAX];
     /* Host fd backing each attached device, by manifest handle; -1 where none. */
@@ -202,6 +203,32 @@ void skiff_hypercall_register(struct skiff *s, unsigned nr, skiff_hypercall_fn f
 /* Runs the handler for nr, or fails with SKIFF_EXIT_HYPERCALL for an unknown number. */
 int skiff_hypercall_dispatch(struct skiff *s, unsigned nr, uint64_t gpa);
 
+/* ---- net.c: tap-backed network devices, shared by the hypercalls and the ring ---- */
+
+#define SKIFF_ETH_HLEN      14
+#define SKIFF_NET_FRAME_MAX 65535
+
+/* The tap fd behind a guest's handle, or -1 if it is not an attached network device. */
+int skiff_net_fd(const struct skiff *s, uint64_t handle);
+/* Sends one frame. *ret: HVT_R_OK (sent, or dropped because the tap queue is full) or
+ * HVT_R_EINVAL (a frame no Ethernet can carry). Returns 0, or SKIFF_EXIT_IO on host failure. */
+int skiff_net_send(int fd, const uint8_t *buf, uint64_t len, int32_t *ret);
+/* Receives one frame of at most *len bytes without blocking. *ret: HVT_R_OK with *len set to
+ * the frame size, or HVT_R_AGAIN. Returns 0, or SKIFF_EXIT_IO on host failure. */
+int skiff_net_recv(int fd, uint8_t *buf, uint64_t *len, int32_t *ret);
+
+/* True if the manifest has an attached network device (memory is then reserved for a ring). */
+bool skiff_net_attached(const struct skiff *s);
+
+/* ---- net_ring.c ---- */
+
+/* Zeroes the ring at ring_gpa, registers the kick ioeventfd and starts the ring thread; on
+ * success advertises HVT_FEATURE_RING_IO and sets s->net_ring. Returns 0, or -1 (errno set)
+ * if the host cannot, in which case guests use the hypercalls. */
+int skiff_ring_start(struct skiff *s, uint64_t ring_gpa);
+/* Stops and joins the ring thread, if running. */
+void skiff_ring_stop(void);
+
 /* ---- boot_info.c ---- */
 
 /* Writes hvt_boot_info, the manifest copy and cmdline (at most HVT_CMDLINE_SIZE - 1 bytes,
@@ -232,6 +259,10 @@ void skiff_arch_setup_memory(struct skiff *s);
  * sets s->cpu_cycle_freq. Returns 0 or SKIFF_EXIT_HOST with an error. */
 int skiff_arch_vcpu_init(struct skiff *s);
 
+struct kvm_ioeventfd;
+/* Fills the address and flags of the ring kick (x86_64: port 0x600; aarch64: MMIO). */
+void skiff_arch_ring_kick(struct kvm_ioeventfd *kick);
+
 /* The guest's program counter, for messages; 0 if it cannot be read. */
 uint64_t skiff_arch_pc(struct skiff *s);
 
@@ -256,5 +287,16 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
 /* Writes PML4, PDPT, PDs and PT0 into mem (at least 0x9000 bytes) for alloc_size bytes of
  * guest memory (a multiple of 2 MiB, at most 4 GiB). */
 void skiff_x86_pagetables(uint8_t *mem, uint64_t alloc_size);
+
+/* ---- pagetable_aarch64.c: the identity map of ABI.md 3.6 (pure, unit tested on any host) ---- */
+
+#define SKIFF_AARCH64_PGD_BASE 0x1000ULL /* level 0 */
+#define SKIFF_AARCH64_PUD_BASE 0x2000ULL /* level 1 */
+#define SKIFF_AARCH64_PMD_BASE 0x3000ULL /* level 2: four tables, one per GiB */
+#define SKIFF_AARCH64_PTE_BASE 0x7000ULL /* level 3 for the first 2 MiB */
+
+/* Writes the level 0-3 tables into mem (at least 0x8000 bytes) for alloc_size bytes of guest
+ * memory (a multiple of 2 MiB, at most 4 GiB), plus the 1 GiB device block of the MMIO window. */
+void skiff_aarch64_pagetables(uint8_t *mem, uint64_t alloc_size);
 
 #endif /* SKIFF_H */

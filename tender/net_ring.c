@@ -1,0 +1,169 @@
+/* net_ring.c: the network ring (ABI.md 6): a host thread serving the guest's shared ring. */
+/*
+ * The guest queues frames in a ring in its own memory and kicks an ioeventfd only when this
+ * thread has said it is going to sleep, so a busy guest sends and receives without any VM
+ * exit. Everything in the ring is written by a guest that may be hostile: indices are checked
+ * against the ring size, entries are copied before use, and every buffer goes through the
+ * same bounds check as a hypercall's.
+ */
+#include <errno.h>
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "skiff.h"
+
+static struct {
+    struct skiff *s;
+    struct hvt_ring *ring;
+    int kick_fd;
+    pthread_t thread;
+    bool running;
+    volatile bool stop;
+} ring;
+
+#define LOAD(p)     __atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define STORE(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
+
+/* A ring the guest broke ends the whole run, from this thread, with the usual one line. */
+static void __attribute__((noreturn)) ring_fatal(int status)
+{
+    fprintf(stderr, "skiff: ring: %s\n", skiff_error());
+    exit(status);
+}
+
+/* Sleeps until the guest kicks or queues work. needs_kick is published before the last look
+ * at the queue, so a guest that queued just before sees it and kicks. */
+static void wait_for_work(uint32_t head)
+{
+    for (int i = 0; i < HVT_RING_POLL_ITERS; i++)
+        if (LOAD(&ring.ring->ent_tail) != head || ring.stop)
+            return;
+    STORE(&ring.ring->needs_kick, 1);
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (LOAD(&ring.ring->ent_tail) == head && !ring.stop) {
+        uint64_t v;
+
+        while (read(ring.kick_fd, &v, sizeof(v)) < 0 && errno == EINTR)
+            ;
+    }
+    STORE(&ring.ring->needs_kick, 0);
+}
+
+static void complete_read(const struct hvt_ring_entry *e)
+{
+    struct skiff *s = ring.s;
+    uint32_t tail = ring.ring->com_tail;
+    struct hvt_ring_completion c = {.id = e->id, .ret = HVT_R_EINVAL};
+    int fd = skiff_net_fd(s, e->handle);
+
+    if (fd >= 0) {
+        uint64_t len = e->len;
+        uint8_t *buf = skiff_guest_range(&s->guest, e->data, len);
+
+        if (!buf)
+            ring_fatal(SKIFF_EXIT_HYPERCALL);
+        if (skiff_net_recv(fd, buf, &len, &c.ret))
+            c.ret = HVT_R_EINVAL;
+        c.len = c.ret == HVT_R_OK ? (uint32_t)len : 0;
+    }
+    memcpy(&ring.ring->commits[tail & HVT_RING_MASK], &c, sizeof(c));
+    STORE(&ring.ring->com_tail, tail + 1);
+}
+
+static void send_write(const struct hvt_ring_entry *e)
+{
+    struct skiff *s = ring.s;
+    int fd = skiff_net_fd(s, e->handle);
+    const uint8_t *buf;
+    int32_t ret;
+    int status;
+
+    if (fd < 0)
+        return; /* no completion for writes: an invalid handle is skipped */
+    if (!(buf = skiff_guest_range(&s->guest, e->data, e->len)))
+        ring_fatal(SKIFF_EXIT_HYPERCALL);
+    if ((status = skiff_net_send(fd, buf, e->len, &ret)))
+        ring_fatal(status);
+}
+
+static void *ring_thread(void *arg)
+{
+    uint32_t head = 0;
+
+    (void)arg;
+    while (!ring.stop) {
+        uint32_t tail;
+
+        wait_for_work(head);
+        tail = LOAD(&ring.ring->ent_tail);
+        if (tail - head > HVT_RING_SIZE) {
+            skiff_set_error("guest advanced ent_tail to %u, more than %d past ent_head %u", tail,
+                            HVT_RING_SIZE, head);
+            ring_fatal(SKIFF_EXIT_HYPERCALL);
+        }
+        while (head != tail) {
+            struct hvt_ring_entry e;
+
+            memcpy(&e, &ring.ring->entries[head & HVT_RING_MASK], sizeof(e));
+            if (e.operation == HVT_RING_NET_READ) {
+                /* Retire the writes before it, so the guest may reuse their buffers. */
+                STORE(&ring.ring->ent_head, head);
+                complete_read(&e);
+            } else if (e.operation == HVT_RING_NET_WRITE) {
+                send_write(&e);
+            }
+            head++;
+        }
+        STORE(&ring.ring->ent_head, head);
+    }
+    return NULL;
+}
+
+int skiff_ring_start(struct skiff *s, uint64_t ring_gpa)
+{
+    struct kvm_ioeventfd kick = {0};
+    int r;
+
+    if (ioctl(s->kvm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_IOEVENTFD) <= 0)
+        return -1;
+    ring.kick_fd = eventfd(0, EFD_CLOEXEC);
+    if (ring.kick_fd < 0)
+        return -1;
+    skiff_arch_ring_kick(&kick);
+    kick.fd = ring.kick_fd;
+    if (ioctl(s->kvm.vm_fd, KVM_IOEVENTFD, &kick) < 0) {
+        close(ring.kick_fd);
+        return -1;
+    }
+    ring.s = s;
+    ring.ring = (struct hvt_ring *)(s->guest.mem + ring_gpa);
+    memset(ring.ring, 0, sizeof(*ring.ring));
+    if ((r = pthread_create(&ring.thread, NULL, ring_thread, NULL)) != 0) {
+        errno = r;
+        return -1;
+    }
+    ring.running = true;
+    s->host_features |= HVT_FEATURE_RING_IO;
+    s->net_ring = ring_gpa;
+    return 0;
+}
+
+void skiff_ring_stop(void)
+{
+    uint64_t one = 1;
+
+    if (!ring.running)
+        return;
+    ring.stop = true;
+    if (write(ring.kick_fd, &one, sizeof(one)) < 0) {
+        /* cannot happen for an eventfd below its maximum; the thread also polls stop */
+    }
+    pthread_join(ring.thread, NULL);
+    ring.running = false;
+}

@@ -1,0 +1,14 @@
+/* triplefault.c: loads an empty IDT and raises an exception, so the CPU triple faults. */
+#include "solo5.h"
+
+int solo5_app_main(const struct solo5_start_info *si)
+{
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } idtr = {0, 0};
+
+    (void)si;
+    __asm__ volatile("lidt %0; int3" : : "m"(idtr));
+    return 0;
+}
