@@ -1,0 +1,86 @@
+/* mft.c: validation of the untrusted manifest (ABI.md 2.4) and lookups in a validated one. */
+#include <string.h>
+
+#include "skiff.h"
+
+int skiff_mft_validate(const struct mft *mft, size_t size)
+{
+    /* Checked in the ABI's order, so the first failure reported is the reference's. Each step
+     * only reads what the previous ones have shown to be inside the buffer. */
+    if (size < sizeof(struct mft) || size > MFT_MAX_SIZE) {
+        skiff_set_error("Solo5 manifest is invalid: size %zu is outside [%zu, %zu]", size,
+                        sizeof(struct mft), MFT_MAX_SIZE);
+        return -1;
+    }
+    if (mft->version != MFT_VERSION) {
+        skiff_set_error("Solo5 manifest is invalid: version %u, expected %u", mft->version,
+                        MFT_VERSION);
+        return -1;
+    }
+    if (mft->entries > MFT_MAX_ENTRIES) {
+        skiff_set_error("Solo5 manifest is invalid: %u entries, at most %u allowed", mft->entries,
+                        MFT_MAX_ENTRIES);
+        return -1;
+    }
+    if (size != MFT_SIZE(mft->entries)) {
+        skiff_set_error("Solo5 manifest is invalid: size %zu does not match %u entries (%zu)", size,
+                        mft->entries, MFT_SIZE(mft->entries));
+        return -1;
+    }
+    if (mft->entries < 1) {
+        skiff_set_error("Solo5 manifest is invalid: no entries (the reserved first is missing)");
+        return -1;
+    }
+    if (mft->e[0].type != MFT_RESERVED_FIRST || mft->e[0].name[0] != '\0') {
+        skiff_set_error("Solo5 manifest is invalid: entry 0 is not the reserved first entry");
+        return -1;
+    }
+    for (uint32_t i = 0; i < mft->entries; i++) {
+        if (mft->e[i].name[MFT_NAME_SIZE - 1] != '\0') {
+            skiff_set_error("Solo5 manifest is invalid: entry %u: name is not NUL-terminated", i);
+            return -1;
+        }
+        if (mft->e[i].attached != 0) {
+            skiff_set_error("Solo5 manifest is invalid: entry %u: marked attached in the image", i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+struct mft_entry *skiff_mft_find(struct mft *mft, const char *name, uint32_t type)
+{
+    /* Over all MFT_NAME_SIZE bytes: a longer name then never matches, since name[67] == 0. */
+    for (uint32_t i = 0; i < mft->entries; i++) {
+        if (mft->e[i].type == type && strncmp(mft->e[i].name, name, MFT_NAME_SIZE) == 0)
+            return &mft->e[i];
+    }
+    return NULL;
+}
+
+int skiff_mft_check_attached(const struct mft *mft)
+{
+    for (uint32_t i = 0; i < mft->entries; i++) {
+        const struct mft_entry *e = &mft->e[i];
+
+        /* Types from MFT_RESERVED_FIRST up are not devices and have nothing to attach. */
+        if (e->type >= MFT_RESERVED_FIRST || e->attached)
+            continue;
+        skiff_set_error("Device '%.*s' of type %s declared but not attached.", MFT_NAME_MAX,
+                        e->name, skiff_mft_type_name(e->type));
+        return -1;
+    }
+    return 0;
+}
+
+const char *skiff_mft_type_name(uint32_t type)
+{
+    switch (type) {
+    case MFT_DEV_BLOCK_BASIC:
+        return "BLOCK_BASIC";
+    case MFT_DEV_NET_BASIC:
+        return "NET_BASIC";
+    default:
+        return "<undefined type>";
+    }
+}
