@@ -210,8 +210,12 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
                         (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
         return fail(status, SKIFF_EXIT_VMEXIT);
     case KVM_EXIT_INTERNAL_ERROR:
-        skiff_set_error("KVM: internal error exit: suberror=0x%x, rip=0x%llx",
-                        run->internal.suberror, (unsigned long long)skiff_arch_pc(s));
+        skiff_set_error("KVM: internal error exit: suberror=0x%x%s, rip=0x%llx",
+                        run->internal.suberror,
+                        run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
+                            ? " (KVM cannot emulate the guest's instruction)"
+                            : "",
+                        (unsigned long long)skiff_arch_pc(s));
         return fail(status, SKIFF_EXIT_VMEXIT);
     case KVM_EXIT_INTR:
         return SKIFF_ACTION_RESUME;

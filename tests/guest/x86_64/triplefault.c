@@ -1,4 +1,5 @@
-/* triplefault.c: loads an empty IDT and raises an exception, so the CPU triple faults. */
+/* triplefault.c: loads an empty IDT and touches the unmapped zero page: the page fault cannot
+ * be delivered, nor the double fault that follows, so the CPU triple faults. */
 #include "solo5.h"
 
 int solo5_app_main(const struct solo5_start_info *si)
@@ -9,6 +10,6 @@ int solo5_app_main(const struct solo5_start_info *si)
     } idtr = {0, 0};
 
     (void)si;
-    __asm__ volatile("lidt %0; int3" : : "m"(idtr));
+    __asm__ volatile("lidt %0; movq 0, %%rax" : : "m"(idtr) : "rax");
     return 0;
 }

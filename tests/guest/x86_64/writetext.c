@@ -3,7 +3,7 @@
 #include "skiff_libc.h"
 #include "solo5.h"
 
-static const volatile int constant = 1;
+static const int constant = 1;
 
 int solo5_app_main(const struct solo5_start_info *si)
 {
