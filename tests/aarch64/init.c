@@ -1,0 +1,220 @@
+/* init.c: /init of the aarch64 test VM: runs each case of /cases.txt under skiff, then powers off.
+ */
+/*
+ * A case is one line "NAME|STATUS|SUBSTRING|ARG..." (blank lines and '#' comments skipped):
+ * /skiff runs with the space-separated ARGs, must exit with STATUS within CASE_TIMEOUT seconds
+ * and print SUBSTRING (empty: anything) on stdout or stderr. Each case yields one line
+ * "SKIFF-CASE PASS NAME" or "SKIFF-CASE FAIL NAME reason" on the console, a failure followed by
+ * its output as "SKIFF-OUT NAME| line"; the run ends with "SKIFF-DONE". Built static.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CASE_TIMEOUT 20
+#define MAX_ARGS     64
+#define OUT_MAX      65536
+
+static char out[OUT_MAX + 1];
+static char skiff_path[] = "/skiff";
+static int verbose; /* "skiff.verbose=1" on the kernel command line: show every case's output */
+
+static void mount_fs(const char *type, const char *dir)
+{
+    mkdir(dir, 0755);
+    if (mount(type, dir, type, 0, NULL) < 0 && errno != EBUSY)
+        printf("init: mount %s on %s: %s\n", type, dir, strerror(errno));
+}
+
+static void write_file(const char *path, const char *text)
+{
+    int fd = open(path, O_WRONLY);
+
+    if (fd < 0 || write(fd, text, strlen(text)) < 0)
+        printf("init: %s: %s\n", path, strerror(errno));
+    if (fd >= 0)
+        close(fd);
+}
+
+static int kernel_arg(const char *arg)
+{
+    static char cmdline[4096];
+    int fd = open("/proc/cmdline", O_RDONLY);
+    ssize_t n = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
+
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return 0;
+    cmdline[n] = '\0';
+    return strstr(cmdline, arg) != NULL;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Runs /skiff with args, collecting its stdout and stderr into out. Returns its exit status,
+ * 128 + signal if killed, or -1 on timeout. */
+static int run(char **args, size_t *len)
+{
+    int fds[2], status;
+    pid_t pid;
+    double deadline = now() + CASE_TIMEOUT;
+    int timed_out = 0;
+
+    *len = 0;
+    if (pipe(fds) < 0)
+        return -2;
+    pid = fork();
+    if (pid < 0)
+        return -2;
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        dup2(fds[1], STDERR_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execv(skiff_path, args);
+        perror("exec /skiff");
+        _exit(127);
+    }
+    close(fds[1]);
+    for (;;) {
+        struct pollfd p = {.fd = fds[0], .events = POLLIN};
+        double left = deadline - now();
+        ssize_t n;
+
+        if (left <= 0) {
+            kill(pid, SIGKILL);
+            timed_out = 1;
+            break;
+        }
+        if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+            continue;
+        n = read(fds[0], out + *len, OUT_MAX - *len);
+        if (n <= 0)
+            break;
+        *len += (size_t)n;
+        if (*len == OUT_MAX)
+            break;
+    }
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    out[*len] = '\0';
+    if (timed_out)
+        return -1;
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return WEXITSTATUS(status);
+}
+
+static void show_output(const char *name, size_t len)
+{
+    char *line = out, *nl;
+    int lines = 0;
+
+    for (size_t i = 0; i < len; i++)
+        if (out[i] == '\0')
+            out[i] = ' ';
+    while (*line && lines++ < 20) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        printf("SKIFF-OUT %s| %s\n", name, line);
+        if (!nl)
+            break;
+        line = nl + 1;
+    }
+}
+
+/* Runs one case line (modified in place). Returns 1 if it passed. */
+static int run_case(char *line)
+{
+    char *name = strsep(&line, "|");
+    char *status_s = strsep(&line, "|");
+    char *want = strsep(&line, "|");
+    char *args[MAX_ARGS + 2], *tok;
+    size_t nargs = 0, len;
+    int expected, got;
+    double start = now();
+
+    if (!line || !name || !status_s || !want) {
+        printf("SKIFF-CASE FAIL %s malformed case line\n", name ? name : "?");
+        return 0;
+    }
+    expected = atoi(status_s);
+    args[nargs++] = skiff_path;
+    while ((tok = strsep(&line, " \t")) && nargs < MAX_ARGS + 1)
+        if (*tok)
+            args[nargs++] = tok;
+    args[nargs] = NULL;
+    got = run(args, &len);
+    if (got == -1) {
+        printf("SKIFF-CASE FAIL %s timeout after %d s\n", name, CASE_TIMEOUT);
+    } else if (got != expected) {
+        printf("SKIFF-CASE FAIL %s status=%d expected=%d\n", name, got, expected);
+    } else if (*want && !memmem(out, len, want, strlen(want))) {
+        printf("SKIFF-CASE FAIL %s output lacks '%s'\n", name, want);
+    } else {
+        printf("SKIFF-CASE PASS %s (%.2f s)\n", name, now() - start);
+        if (verbose)
+            show_output(name, len);
+        return 1;
+    }
+    show_output(name, len);
+    return 0;
+}
+
+int main(void)
+{
+    static char line[4096];
+    FILE *cases;
+    int passed = 0, failed = 0;
+    double start = now();
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (chdir("/") < 0)
+        printf("init: chdir /: %s\n", strerror(errno));
+    mount_fs("devtmpfs", "/dev");
+    mount_fs("proc", "/proc");
+    mount_fs("sysfs", "/sys");
+    /* A 1 GiB VM otherwise refuses large guest memory mappings (FACTS.md). */
+    write_file("/proc/sys/vm/overcommit_memory", "1");
+    verbose = kernel_arg("skiff.verbose=1");
+    printf("SKIFF-START kvm=%s\n", access("/dev/kvm", R_OK | W_OK) == 0 ? "yes" : "no");
+
+    cases = fopen("/cases.txt", "r");
+    if (!cases) {
+        printf("init: /cases.txt: %s\n", strerror(errno));
+    } else {
+        while (fgets(line, sizeof(line), cases)) {
+            line[strcspn(line, "\r\n")] = '\0';
+            if (line[0] == '\0' || line[0] == '#')
+                continue;
+            if (run_case(line))
+                passed++;
+            else
+                failed++;
+        }
+        fclose(cases);
+    }
+    printf("SKIFF-DONE passed=%d failed=%d (%.1f s)\n", passed, failed, now() - start);
+    sync();
+    reboot(RB_POWER_OFF);
+    return 0;
+}
