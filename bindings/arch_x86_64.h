@@ -1,0 +1,61 @@
+/* arch_x86_64.h: the x86_64 hooks of the bindings (hypercall, cycle counter, thread pointer). */
+/*
+ * Every architecture provides this fixed list, so generic files never test arch macros:
+ *   skiff_hypercall(nr, arg)   issue hypercall nr with the GPA of its argument structure
+ *   skiff_cycles()             read the free-running cycle counter (ticks at cpu_cycle_freq)
+ *   skiff_set_tp(base)         set the thread pointer used by TLS accesses
+ *   SKIFF_TLS_TCB_SIZE         bytes of the thread control block in a TLS area
+ *   skiff_tls_tp(tls, len)     where the thread pointer goes in a TLS area of len data bytes
+ *   skiff_tls_data(tls)        where .tdata/.tbss go in a TLS area
+ */
+#ifndef SKIFF_ARCH_X86_64_H
+#define SKIFF_ARCH_X86_64_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hvt_abi.h"
+
+/* A 32-bit OUT to port 0x500 + nr carrying the 32-bit GPA of arg. The tender reads and writes
+ * *arg before the guest resumes, hence the memory clobber. */
+static inline void skiff_hypercall(enum hvt_hypercall nr, volatile void *arg)
+{
+    __asm__ __volatile__("outl %0, %1"
+                         :
+                         : "a"((uint32_t)(uintptr_t)arg),
+                           "d"((uint16_t)(HVT_HYPERCALL_PIO_BASE + (unsigned)nr))
+                         : "memory");
+}
+
+static inline uint64_t skiff_cycles(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+#define SKIFF_MSR_FS_BASE 0xc0000100U
+
+static inline void skiff_set_tp(uintptr_t base)
+{
+    __asm__ __volatile__("wrmsr"
+                         :
+                         : "c"(SKIFF_MSR_FS_BASE), "a"((uint32_t)base),
+                           "d"((uint32_t)((uint64_t)base >> 32)));
+}
+
+/* TLS variant II: data below the thread pointer, which points at an 8-byte TCB holding itself. */
+#define SKIFF_TLS_TCB_SIZE 8
+
+static inline uintptr_t skiff_tls_tp(uintptr_t tls, size_t len)
+{
+    return tls + len;
+}
+
+static inline uintptr_t skiff_tls_data(uintptr_t tls)
+{
+    return tls;
+}
+
+#endif /* SKIFF_ARCH_X86_64_H */
