@@ -2,12 +2,14 @@
 #   make                 build the tender, bindings, tools and test unikernels for ARCH
 #   make demo            build and boot the demo unikernel
 #   make check           unit tests and integration tests on real /dev/kvm
+#   make check-aarch64   cross-build for aarch64 and run its tests on arm64 KVM inside QEMU
 #   make V=1             show full commands
 # Cross builds: make ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu-
 
 ARCH ?= $(shell uname -m)
 CROSS_COMPILE ?=
 -include config.mak
+.SECONDEXPANSION:
 
 # CC builds what runs on ARCH (the tender, the bindings); HOSTCC what runs on the build
 # machine (tools, unit tests).
@@ -36,7 +38,7 @@ ifeq ($(ARCH),x86_64)
 TENDER_CFLAGS += -fcf-protection=full
 endif
 TENDER_LDFLAGS := -Wl,-z,relro,-z,now -Wl,-z,noexecstack
-TENDER_LIBS := -lelf
+TENDER_LIBS := -lelf -lseccomp
 ifeq ($(STATIC),1)
 TENDER_LDFLAGS += -static
 TENDER_LIBS += -lz -lzstd
@@ -106,7 +108,8 @@ $(MFTGEN): tools/skiff-mft.c
 
 # A unikernel is built the way users build theirs: with tools/skiff-cc.
 SKIFF_CC := ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) SKIFF_BUILD=$(BUILD) tools/skiff-cc
-$(BUILD)/tests/guest/%.hvt: tests/guest/%.c $(BINDINGS_LIB) $(MFTGEN) $(LDSCRIPT) tools/skiff-cc
+$(BUILD)/tests/guest/%.hvt: tests/guest/%.c $$(wildcard tests/guest/%.json) $(BINDINGS_LIB) \
+		$(MFTGEN) $(LDSCRIPT) tools/skiff-cc
 	@mkdir -p $(dir $@)
 	$(say) UNIKERN $@
 	$(Q)$(SKIFF_CC) -m $(or $(wildcard tests/guest/$*.json),tests/guest/none.json) \
@@ -128,7 +131,6 @@ UNIT_TESTS := $(filter-out test_pagetable,$(UNIT_TESTS))
 endif
 UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 
-.SECONDEXPANSION:
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $$(UNIT_DEPS_$$*)
 	@mkdir -p $(dir $@)
 	$(say) CC $@
@@ -146,6 +148,23 @@ $(MKBADELF): tests/badelf/mkbadelf.c
 	$(say) CC $@
 	$(Q)$(HOSTCC) $(WARN) -O1 -g -D_GNU_SOURCE -Iinclude -o $@ $<
 
+# ---- aarch64 test VM (tests/aarch64/run): hand-written guests and the VM's /init ----
+AARCH64_TEST_FILES := $(SKIFF) $(BUILD)/tests/aarch64/init \
+	$(patsubst tests/aarch64/%.S,$(BUILD)/tests/aarch64/%.hvt,$(wildcard tests/aarch64/*.S))
+
+$(BUILD)/tests/aarch64/init: tests/aarch64/init.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(WARN) -O2 -D_GNU_SOURCE -static -o $@ $<
+
+$(BUILD)/tests/aarch64/%.hvt: tests/aarch64/%.S tests/aarch64/%.lds
+	@mkdir -p $(dir $@)
+	$(say) AS $@
+	$(Q)$(CC) -nostdlib -static -no-pie -Wl,-T,tests/aarch64/$*.lds -Wl,--build-id=none \
+		-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -o $@ $<
+
+aarch64-test-files: $(AARCH64_TEST_FILES)
+
 # ---- entry points ----
 deps:
 	$(Q)tools/install-deps
@@ -159,6 +178,16 @@ check: deps all $(UNIT_BINS) $(MKBADELF)
 check-unit: $(UNIT_BINS)
 	$(Q)tests/run-all --unit-only $(BUILD)
 
+# Cross-builds a static aarch64 skiff and the aarch64 test files, then runs them on arm64 KVM
+# inside QEMU (a few minutes; the kernel is cached, see tests/aarch64/run).
+AARCH64_MAKE := $(MAKE) ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu- STATIC=1
+check-aarch64:
+	$(Q)tools/install-deps-aarch64
+	$(Q)if [ -f build/aarch64/skiff ] && readelf -l build/aarch64/skiff | grep -q INTERP; then \
+		rm -f build/aarch64/skiff; fi
+	$(Q)$(AARCH64_MAKE) aarch64-test-files
+	$(Q)tests/aarch64/run build/aarch64
+
 bench: all
 	$(Q)tools/bench-boot $(BUILD)
 
@@ -168,7 +197,7 @@ format:
 clean:
 	rm -rf build
 
-.PHONY: all deps demo check check-unit bench format clean
+.PHONY: all deps demo check check-unit check-aarch64 aarch64-test-files bench format clean
 .DELETE_ON_ERROR:
 
 -include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -7,6 +7,9 @@
  *   SKIFF_TLS_TCB_SIZE         bytes of the thread control block in a TLS area
  *   skiff_tls_tp(tls, len)     where the thread pointer goes in a TLS area of len data bytes
  *   skiff_tls_data(tls)        where .tdata/.tbss go in a TLS area
+ *   skiff_ring_kick()          wake the tender's ring thread (ABI.md 6.3 step 4)
+ *   skiff_wmb() skiff_rmb() skiff_mb()  store, load and full barriers for the shared ring
+ *   skiff_cpu_relax()          pause inside a spin loop
  */
 #ifndef SKIFF_ARCH_X86_64_H
 #define SKIFF_ARCH_X86_64_H
@@ -56,6 +59,38 @@ static inline uintptr_t skiff_tls_tp(uintptr_t tls, size_t len)
 static inline uintptr_t skiff_tls_data(uintptr_t tls)
 {
     return tls;
+}
+
+/* The ring kick: a 32-bit OUT of 0 to port 0x600, which the tender turns into an eventfd
+ * signal inside KVM (no exit to the tender). Only valid while ring I/O is active. */
+static inline void skiff_ring_kick(void)
+{
+    __asm__ __volatile__("outl %0, %1"
+                         :
+                         : "a"(0), "d"((uint16_t)HVT_RING_KICK_PIO_BASE)
+                         : "memory");
+}
+
+/* x86 keeps stores in order and loads in order, so only the compiler must be held back;
+ * a store followed by a load of another location needs a real fence. */
+static inline void skiff_wmb(void)
+{
+    __asm__ __volatile__("" : : : "memory");
+}
+
+static inline void skiff_rmb(void)
+{
+    __asm__ __volatile__("" : : : "memory");
+}
+
+static inline void skiff_mb(void)
+{
+    __asm__ __volatile__("mfence" : : : "memory");
+}
+
+static inline void skiff_cpu_relax(void)
+{
+    __asm__ __volatile__("pause" : : : "memory");
 }
 
 #endif /* SKIFF_ARCH_X86_64_H */

@@ -3,6 +3,7 @@
 #define SKIFF_BINDINGS_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,16 @@ extern const struct hvt_boot_info *skiff_bi;
 /* Image layout, from the linker script. Use the addresses, never the contents. */
 extern char _stext[], _etext[], _erodata[], _stdata[], _edata[], _ebss[], _end[];
 extern char _ltdata[], _ltbss[]; /* sizes, as absolute symbols */
+
+/* ---- net_ring.c: the network ring (ABI.md 6.3) ---- */
+
+/* True if the tender offers ring I/O (checked once, then cached). */
+bool skiff_net_ring_active(void);
+/* Queues a frame; false if it does not fit a staging buffer (use the hypercall). */
+bool skiff_net_ring_write(solo5_handle_t handle, const uint8_t *buf, size_t size);
+/* Reads one frame through the ring, waiting for the tender's completion. */
+solo5_result_t skiff_net_ring_read(solo5_handle_t handle, uint8_t *buf, size_t size,
+                                   size_t *read_size);
 
 /* ---- console.c: output and log levels ---- */
 

@@ -1,18 +1,5 @@
-/* net.c: the network API over the NET_READ / NET_WRITE hypercalls. */
-/*
- * TODO(ring I/O): when boot info has HVT_FEATURE_RING_IO in host_features AND net_ring != 0
- * (both tests are required, ABI.md 4.2), frames can go through the shared ring instead
- * (ABI.md 6.3). The hook is net_ring_active(): it stays false until the ring code exists, and
- * solo5_net_read/write() then dispatch to it before falling back to the hypercalls below.
- */
+/* net.c: the network API: through the ring when the tender offers it, else hypercalls. */
 #include "bindings.h"
-
-#include <stdbool.h>
-
-static bool net_ring_active(void)
-{
-    return false;
-}
 
 solo5_result_t solo5_net_acquire(const char *name, solo5_handle_t *handle,
                                  struct solo5_net_info *info)
@@ -32,8 +19,8 @@ solo5_result_t solo5_net_write(solo5_handle_t handle, const uint8_t *buf, size_t
 
     if (!skiff_mft_get(handle, MFT_DEV_NET_BASIC))
         return SOLO5_R_EINVAL;
-    if (net_ring_active())
-        return SOLO5_R_EUNSPEC; /* TODO(ring I/O): enqueue a HVT_RING_NET_WRITE entry */
+    if (skiff_net_ring_active() && skiff_net_ring_write(handle, buf, size))
+        return SOLO5_R_OK;
     io.handle = handle;
     io.data = (uintptr_t)buf;
     io.len = size;
@@ -48,8 +35,8 @@ solo5_result_t solo5_net_read(solo5_handle_t handle, uint8_t *buf, size_t size, 
 
     if (!skiff_mft_get(handle, MFT_DEV_NET_BASIC))
         return SOLO5_R_EINVAL;
-    if (net_ring_active())
-        return SOLO5_R_EUNSPEC; /* TODO(ring I/O): submit a HVT_RING_NET_READ, await completion */
+    if (skiff_net_ring_active())
+        return skiff_net_ring_read(handle, buf, size, read_size);
     io.handle = handle;
     io.data = (uintptr_t)buf;
     io.len = size;

@@ -17,6 +17,7 @@ static void usage(FILE *f)
                "Options:\n"
                "  --mem=N                     guest memory in MiB (default 512, max 4096)\n"
                "  --quiet                     print no warnings of skiff's own\n"
+            "  --no-net-ring               no ring I/O: network frames go through hypercalls\n"
                "  --help                      print this help and exit\n"
                "  --version                   print the version and exit\n");
     for (const struct skiff_module *const *m = skiff_modules; *m; m++)
@@ -104,7 +105,7 @@ static void size_memory(struct skiff *s, const struct skiff_options *o)
     s->guest.size = s->guest.alloc_size;
 
     /* A network device gets a ring at the top of memory, above what the guest may use. */
-    if (skiff_net_attached(s)) {
+    if (skiff_net_attached(s) && !o->no_net_ring) {
         uint64_t alloc = s->guest.alloc_size + HVT_RING_RESERVED;
 
         s->guest.alloc_size = alloc > HVT_MEM_MAX ? HVT_MEM_MAX : alloc;
@@ -180,6 +181,8 @@ int main(int argc, char **argv)
     skiff_boot_info_write(&s, cmdline);
 
     skiff_kvm_catch_signals(&s);
+    if ((status = skiff_sandbox_enter(&s)))
+        die(&s, status);
     status = skiff_kvm_run(&s);
     if (!s.halted)
         die(&s, status);

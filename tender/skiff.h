@@ -120,6 +120,7 @@ struct skiff_devopt {
 
 struct skiff_options {
     bool help, version, quiet;
+    bool no_net_ring; /* serve network devices through hypercalls only */
     uint64_t mem_bytes; /* requested guest memory, before ABI rounding */
     const char *kernel;
     int guest_argc;
@@ -160,6 +161,7 @@ struct skiff {
     size_t mft_size;
     uint32_t host_features;
     uint64_t net_ring;      /* GPA of the active ring, or 0 */
+    int ring_kick_fd;       /* the ring thread's kick eventfd; valid only if net_ring != 0 */
     uint64_t ring_reserved; /* GPA of the memory reserved for the ring, or 0 */
     uint64_t cpu_cycle_freq;
     skiff_hypercall_fn hypercalls[HVT_HYPERCALL_MAX];
@@ -228,6 +230,15 @@ bool skiff_net_attached(const struct skiff *s);
 int skiff_ring_start(struct skiff *s, uint64_t ring_gpa);
 /* Stops and joins the ring thread, if running. */
 void skiff_ring_stop(void);
+
+/* ---- sandbox.c ---- */
+
+/* Sets no_new_privs and installs the seccomp allow-list for the rest of the run, on every
+ * thread: only the calls the run loop, the hypercalls, the ring thread and the exit paths make,
+ * on the fds s holds (vCPU, devices, ring kick, stdout, stderr); anything else kills the
+ * process with SIGSYS. Call once every resource is open, right before skiff_kvm_run(). Returns
+ * 0, or SKIFF_EXIT_HOST with an error. A no-op in builds with SKIFF_NO_SANDBOX (make asan). */
+int skiff_sandbox_enter(const struct skiff *s);
 
 /* ---- boot_info.c ---- */
 

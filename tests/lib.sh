@@ -15,8 +15,10 @@ pass() { echo "PASS $1" >>"$RESULTS"; printf '  ok   %s\n' "$1"; }
 fail() {
     echo "FAIL $1" >>"$RESULTS"
     printf '  FAIL %s: %s\n' "$1" "$2"
-    [ -f "$TMP/out" ] && sed 's/^/       | /' "$TMP/out" | head -20
 }
+
+# The last expect's output, indented, for a failure report.
+show_output() { sed 's/^/       | /' "$TMP/out" | cut -c1-160 | head -20; }
 
 # expect NAME STATUS PATTERN [PATTERN...] -- COMMAND...
 #   STATUS: the exit status the command must end with.
@@ -32,13 +34,19 @@ expect() {
     got=$?
     if [ "$got" != "$status" ]; then
         fail "$name" "exit status $got, expected $status"
+        show_output
         return 1
     fi
     for p in "${pats[@]}"; do
         if [ "${p:0:1}" = "!" ]; then
-            if grep -qE -- "${p:1}" "$TMP/out"; then fail "$name" "output matches '${p:1}'"; return 1; fi
+            if grep -qE -- "${p:1}" "$TMP/out"; then
+                fail "$name" "output matches '${p:1}'"
+                show_output
+                return 1
+            fi
         elif ! grep -qE -- "$p" "$TMP/out"; then
             fail "$name" "output lacks '$p'"
+            show_output
             return 1
         fi
     done

@@ -43,17 +43,28 @@ ping_case() {
     fi
 }
 
-echo "-- one NIC"
-if start_server "$TMP/srv.log" --net:service0=tap0 --net-mac:service0=02:00:00:00:00:2a "$G/ping.hvt" 10.10.0.2; then
+echo "-- one NIC, ring I/O"
+if start_server "$TMP/srv.log" --net:service0=tap0 --net-mac:service0=02:00:00:00:00:2a "$G/ping.hvt" --solo5:debug 10.10.0.2; then
     grep -q 'mac 02:00:00:00:00:2a mtu 1500' "$TMP/srv.log" && pass net-mac-mtu || fail net-mac-mtu "$(head -3 "$TMP/srv.log")"
     ping_case ping -c 5 -i 0.2 -W 2 10.10.0.2
     ping_case ping-mtu-frames -c 3 -i 0.2 -W 2 -M do -s 1472 10.10.0.2
     ping_case ping-flood -f -c 3000 -w 60 10.10.0.2
     $IN ip neigh show dev tap0 | grep -q '02:00:00:00:00:2a' && pass arp || fail arp "no neighbour entry"
     stop_server
-    [ $? ] && grep -q 'exiting on signal 15' "$TMP/srv.log" && pass net-stop || fail net-stop "$(tail -2 "$TMP/srv.log")"
+    grep -q 'net: using ring I/O' "$TMP/srv.log" && pass net-ring-used || fail net-ring-used "guest did not use the ring"
+    grep -q 'exiting on signal 15' "$TMP/srv.log" && pass net-stop || fail net-stop "$(tail -2 "$TMP/srv.log")"
 else
     fail ping "server did not start"
+fi
+
+echo "-- one NIC, per-packet hypercalls"
+if start_server "$TMP/srvh.log" --no-net-ring --net:service0=tap0 "$G/ping.hvt" --solo5:debug 10.10.0.2; then
+    ping_case ping-hypercalls -c 5 -i 0.2 -W 2 10.10.0.2
+    ping_case ping-flood-hypercalls -f -c 3000 -w 60 10.10.0.2
+    stop_server
+    grep -q 'ring I/O' "$TMP/srvh.log" && fail net-no-ring "ring used despite --no-net-ring" || pass net-no-ring
+else
+    fail ping-hypercalls "server did not start"
 fi
 
 echo "-- jumbo frames"
@@ -88,3 +99,4 @@ if start_server "$TMP/busy.log" --net:service0=tap0 "$G/ping.hvt" 10.10.0.2; the
     expect net-tap-busy 69 'Could not attach interface: tap0: already in use' -- $IN "$SKIFF" --net:service0=tap0 "$G/ping.hvt" 10.10.0.2
     stop_server
 fi
+true
