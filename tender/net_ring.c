@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ static struct {
     int kick_fd;
     pthread_t thread;
     bool running;
+    sem_t started;
     volatile bool stop;
 } ring;
 
@@ -97,10 +99,17 @@ static void *ring_thread(void *arg)
     uint32_t head = 0;
 
     (void)arg;
-    while (!ring.stop) {
+    /* glibc has finished the thread's own setup calls (rseq, robust list, signal mask) by
+     * now; the sandbox, which forbids them, may go in once this is posted. */
+    sem_post(&ring.started);
+    /* After stop is set (the guest halted), entries it queued before halting are still
+     * sent: a unikernel's last frames must not be lost. */
+    for (;;) {
         uint32_t tail;
 
         wait_for_work(head);
+        if (ring.stop && LOAD(&ring.ring->ent_tail) == head)
+            break;
         tail = LOAD(&ring.ring->ent_tail);
         if (tail - head > HVT_RING_SIZE) {
             skiff_set_error("guest advanced ent_tail to %u, more than %d past ent_head %u", tail,
@@ -144,13 +153,17 @@ int skiff_ring_start(struct skiff *s, uint64_t ring_gpa)
     ring.s = s;
     ring.ring = (struct hvt_ring *)(s->guest.mem + ring_gpa);
     memset(ring.ring, 0, sizeof(*ring.ring));
+    sem_init(&ring.started, 0, 0);
     if ((r = pthread_create(&ring.thread, NULL, ring_thread, NULL)) != 0) {
         errno = r;
         return -1;
     }
+    while (sem_wait(&ring.started) < 0 && errno == EINTR)
+        ;
     ring.running = true;
     s->host_features |= HVT_FEATURE_RING_IO;
     s->net_ring = ring_gpa;
+    s->ring_kick_fd = ring.kick_fd;
     return 0;
 }
 
