@@ -1,9 +1,13 @@
 /* blk.c: block device test: writes patterns across each disk, reads them back, checks that
  * misaligned, partial, out-of-range and wrong-handle requests get SOLO5_R_EINVAL.
- * One disk ("storage"); blk2.c builds it with two ("disk0", "disk1"). Prints "SUCCESS". */
+ * One disk ("storage"); blk2.c builds it with two ("disk0", "disk1"). Prints "SUCCESS".
+ * With the argument "abort" it aborts right after writing. */
 #include "hvt_abi.h"
 #include "skiff_libc.h"
 #include "solo5.h"
+
+/* skiff_hypercall(), for requests the bindings would refuse */
+#include SKIFF_ARCH_H
 
 #ifndef BLK_DISKS
 #define BLK_DISKS 1
@@ -62,11 +66,7 @@ static int32_t raw_read(solo5_handle_t h, uint64_t off, uint64_t len)
     volatile struct hvt_hc_block_io r = {
         .handle = h, .offset = off, .data = (uint64_t)(uintptr_t)buf, .len = len};
 
-    __asm__ volatile("outl %0, %1"
-                     :
-                     : "a"((uint32_t)(uintptr_t)&r),
-                       "Nd"((uint16_t)(HVT_HYPERCALL_PIO_BASE + HVT_HYPERCALL_BLOCK_READ))
-                     : "memory");
+    skiff_hypercall(HVT_HYPERCALL_BLOCK_READ, &r);
     return r.ret;
 }
 
@@ -99,7 +99,6 @@ int solo5_app_main(const struct solo5_start_info *si)
     solo5_handle_t h[BLK_DISKS];
     struct solo5_block_info bi[BLK_DISKS];
 
-    (void)si;
     for (int d = 0; d < BLK_DISKS; d++) {
         if (solo5_block_acquire(names[d], &h[d], &bi[d]) != SOLO5_R_OK)
             return fail("acquire", (uint64_t)d);
@@ -112,6 +111,8 @@ int solo5_app_main(const struct solo5_start_info *si)
     for (int d = 0; d < BLK_DISKS; d++)
         if (fill_disk(d, h[d], &bi[d]))
             return 1;
+    if (!strcmp(si->cmdline, "abort"))
+        solo5_abort(); /* the writes must be in the file all the same */
     for (int d = 0; d < BLK_DISKS; d++)
         if (check_disk(d, h[d], &bi[d]) || check_bad_requests(h[d], &bi[d]))
             return 1;

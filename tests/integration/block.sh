@@ -16,6 +16,10 @@ else
     fail blk-file-holds-writes "backing file lacks the guest's pattern"
 fi
 
+truncate -s 1M "$TMP/abort.img"
+expect blk-abort 255 'solo5_abort' -- "$SKIFF" --mem=32 --block:storage="$TMP/abort.img" "$G/blk.hvt" abort
+[ "$(at "$TMP/abort.img" $((2047 * 512)))" = "$(word 0 2047 0)" ] && pass blk-abort-writes-kept || fail blk-abort-writes-kept "last write lost"
+
 truncate -s 2M "$TMP/disk4k.img"
 expect blk-4096 0 'block_size 4096' 'SUCCESS' -- "$SKIFF" --mem=32 --block-sector-size:storage=4096 --block:storage="$TMP/disk4k.img" "$G/blk.hvt"
 
