@@ -1,7 +1,10 @@
 # skiff: one Makefile for the tender, the guest bindings, the tools and the tests.
 #   make                 build the tender, bindings, tools and test unikernels for ARCH
 #   make demo            build and boot the demo unikernel
-#   make check           unit tests and integration tests on real /dev/kvm
+#   make check           unit tests and integration tests on real /dev/kvm (x86_64: guests
+#                        in user mode, then again in kernel mode, see docs/user-mode.md)
+#   make GUEST_MODE=kernel  x86_64 test unikernels all at CPL0, in build/x86_64-kernel
+#   make static          a static skiff in build/ARCH-static, for container images
 #   make check-aarch64   cross-build for aarch64 and run its tests on arm64 KVM inside QEMU
 #   make V=1             show full commands
 # Cross builds: make ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu-
@@ -15,7 +18,10 @@ CROSS_COMPILE ?=
 # machine (tools, unit tests).
 HOSTCC ?= cc
 CC := $(CROSS_COMPILE)gcc
-BUILD := build/$(ARCH)
+# x86_64 guests run at CPL3 after a short CPL0 prologue (user, the default) or all at CPL0
+# (kernel); see docs/user-mode.md. Kernel-mode builds get their own directory.
+GUEST_MODE ?= user
+BUILD := build/$(ARCH)$(if $(filter kernel,$(GUEST_MODE)),-kernel)
 
 ifeq ($(V),1)
 Q :=
@@ -71,12 +77,25 @@ LDSCRIPT := bindings/skiff_$(ARCH).lds
 # ---- tools ----
 SKIFF := $(BUILD)/skiff
 MFTGEN := $(BUILD)/tools/skiff-mft
+CPUWORK_NATIVE := $(BUILD)/tools/cpuwork-native
 
 # ---- test unikernels: tests/guest/[ARCH/]NAME.c [+ NAME.json manifest] -> NAME.hvt ----
 GUEST_TESTS := $(patsubst tests/guest/%.c,%,$(wildcard tests/guest/*.c tests/guest/$(ARCH)/*.c))
 GUEST_IMAGES := $(GUEST_TESTS:%=$(BUILD)/tests/guest/%.hvt)
+# These test how the tender meets HLT and a triple fault, which only CPL0 code can cause.
+CPL0_TESTS := x86_64/hlt x86_64/triplefault
+guest_mode = $(if $(filter x86_64,$(ARCH)),--mode=$(if $(filter $(1),$(CPL0_TESTS)),kernel,$(GUEST_MODE)))
+# At CPL0, nested KVM cannot emulate SSE (docs/user-mode.md), which GCC uses freely for struct
+# copies and vectorised loops; so kernel-mode test images but fpu (which tests SSE) keep to
+# general registers, and the kernel-mode suite tests the bindings rather than the host.
+kernel_cflags = $(if $(filter --mode=kernel,$(call guest_mode,$(1))),$(if $(filter fpu,$(1)),,-mgeneral-regs-only))
+# cpuwork is also built for the host (tools/bench-cpu); general registers only, so that the
+# same code runs at CPL0 on nested KVM, which cannot emulate SSE.
+GUEST_CFLAGS_cpuwork := -mgeneral-regs-only
+# Tests that send raw hypercalls (blk.c) use the bindings' arch hooks, found the same way.
+GUEST_TEST_CFLAGS += -DSKIFF_ARCH_H='"arch_$(ARCH).h"'
 
-all: $(SKIFF) $(BINDINGS_LIB) $(MFTGEN) $(GUEST_IMAGES)
+all: $(SKIFF) $(BINDINGS_LIB) $(MFTGEN) $(GUEST_IMAGES) $(CPUWORK_NATIVE)
 
 $(SKIFF): $(TENDER_OBJS)
 	$(say) LD $@
@@ -112,8 +131,8 @@ $(BUILD)/tests/guest/%.hvt: tests/guest/%.c $$(wildcard tests/guest/%.json) $(BI
 		$(MFTGEN) $(LDSCRIPT) tools/skiff-cc
 	@mkdir -p $(dir $@)
 	$(say) UNIKERN $@
-	$(Q)$(SKIFF_CC) -m $(or $(wildcard tests/guest/$*.json),tests/guest/none.json) \
-		-o $@ $< $(GUEST_TEST_CFLAGS)
+	$(Q)$(SKIFF_CC) $(call guest_mode,$*) -m $(or $(wildcard tests/guest/$*.json),tests/guest/none.json) \
+		-o $@ $< $(GUEST_TEST_CFLAGS) $(GUEST_CFLAGS_$*) $(call kernel_cflags,$*)
 
 # ---- unit tests (cmocka): tests/unit/test_X.c links only the modules it names ----
 UNIT_CFLAGS := $(WARN) -Wno-write-strings -Wno-cast-qual -O1 -g -D_GNU_SOURCE -Iinclude -Itender -MMD -MP $(SANITIZE)
@@ -141,6 +160,14 @@ $(BUILD)/tools/%: tools/%.c
 	$(say) CC $@
 	$(Q)$(HOSTCC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -o $@ $<
 
+# tests/guest/cpuwork.c as a host program: the native baseline of tools/bench-cpu. Same
+# optimisation, stack protector and register restriction as the guest image.
+$(CPUWORK_NATIVE): tools/cpuwork-host.c tests/guest/cpuwork.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(HOSTCC) $(WARN) -O2 -D_GNU_SOURCE -fstack-protector-strong -mgeneral-regs-only -Iinclude \
+		-Ibindings -o $@ $^
+
 # Builds deliberately broken variants of a good image for the integration tests.
 MKBADELF := $(BUILD)/tests/mkbadelf
 $(MKBADELF): tests/badelf/mkbadelf.c
@@ -148,14 +175,15 @@ $(MKBADELF): tests/badelf/mkbadelf.c
 	$(say) CC $@
 	$(Q)$(HOSTCC) $(WARN) -O1 -g -D_GNU_SOURCE -Iinclude -o $@ $<
 
-# ---- aarch64 test VM (tests/aarch64/run): hand-written guests and the VM's /init ----
-AARCH64_TEST_FILES := $(SKIFF) $(BUILD)/tests/aarch64/init \
+# ---- aarch64 test VM (tests/aarch64/run): the VM's /init, hand-written guests and the
+# bindings' test unikernels ----
+AARCH64_TEST_FILES := $(SKIFF) $(BUILD)/tests/aarch64/init $(GUEST_IMAGES) \
 	$(patsubst tests/aarch64/%.S,$(BUILD)/tests/aarch64/%.hvt,$(wildcard tests/aarch64/*.S))
 
-$(BUILD)/tests/aarch64/init: tests/aarch64/init.c
+$(BUILD)/tests/aarch64/init: tests/aarch64/init.c tests/aarch64/setup.c tests/aarch64/setup.h
 	@mkdir -p $(dir $@)
 	$(say) CC $@
-	$(Q)$(CC) $(WARN) -O2 -D_GNU_SOURCE -static -o $@ $<
+	$(Q)$(CC) $(WARN) -O2 -D_GNU_SOURCE -static -o $@ $(filter %.c,$^)
 
 $(BUILD)/tests/aarch64/%.hvt: tests/aarch64/%.S tests/aarch64/%.lds
 	@mkdir -p $(dir $@)
@@ -174,6 +202,19 @@ demo: deps all
 
 check: deps all $(UNIT_BINS) $(MKBADELF)
 	$(Q)tests/run-all $(BUILD)
+ifeq ($(ARCH)-$(GUEST_MODE),x86_64-user)
+	$(Q)$(MAKE) --no-print-directory check-kernel
+endif
+
+# The integration tests that boot test unikernels, again with all of them at CPL0 (unit,
+# ELF-loader and container tests do not depend on the mode).
+check-kernel:
+	$(Q)$(MAKE) --no-print-directory GUEST_MODE=kernel all
+	$(Q)tests/run-all --no-unit build/$(ARCH)-kernel guest tender block net
+
+# A statically linked tender for FROM scratch container images (tools/skiff-image).
+static:
+	$(Q)$(MAKE) --no-print-directory STATIC=1 BUILD=build/$(ARCH)-static build/$(ARCH)-static/skiff
 
 check-unit: $(UNIT_BINS)
 	$(Q)tests/run-all --unit-only $(BUILD)
@@ -191,13 +232,19 @@ check-aarch64:
 bench: all
 	$(Q)tools/bench-boot $(BUILD)
 
+# CPU-bound work natively, at CPL3 and at CPL0; hypercall round trips in both modes.
+bench-cpu: all $(CPUWORK_NATIVE)
+	$(Q)$(MAKE) --no-print-directory GUEST_MODE=kernel build/$(ARCH)-kernel/skiff \
+		build/$(ARCH)-kernel/tests/guest/cpuwork.hvt build/$(ARCH)-kernel/tests/guest/hcbench.hvt
+	$(Q)tools/bench-cpu $(BUILD) build/$(ARCH)-kernel
+
 format:
 	$(Q)clang-format -i $(wildcard include/*.h tender/*.[ch] bindings/*.[ch] tests/*/*.c tools/*.c)
 
 clean:
 	rm -rf build
 
-.PHONY: all deps demo check check-unit check-aarch64 aarch64-test-files bench format clean
+.PHONY: all deps demo static check check-kernel check-unit check-aarch64 aarch64-test-files bench bench-cpu format clean
 .DELETE_ON_ERROR:
 
 -include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(UNIT_BINS:=.d)

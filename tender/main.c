@@ -154,6 +154,9 @@ int main(int argc, char **argv)
     load_manifest(&s, &o, fd);
     if (skiff_cmdline_join(o.guest_argc, o.guest_argv, cmdline, sizeof(cmdline)) < 0)
         die(&s, SKIFF_EXIT_USAGE);
+    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
+        if ((*m)->cmdline && (status = (*m)->cmdline(&s, cmdline, sizeof(cmdline))))
+            die(&s, status);
     size_memory(&s, &o);
 
     if ((status = skiff_kvm_create(&s)))

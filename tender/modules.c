@@ -5,6 +5,7 @@ const struct skiff_module *const skiff_modules[] = {
     &skiff_module_core,
     &skiff_module_block,
     &skiff_module_net,
+    &skiff_module_netsetup, /* --net-from: a container interface as a net device */
     NULL,
 };
 

@@ -102,28 +102,33 @@ static int parse_mac(const struct skiff_devopt *opt, uint8_t mac[6])
     return 0;
 }
 
+void skiff_net_attach(struct skiff *s, struct mft_entry *e, int fd, int mtu)
+{
+    uint32_t handle = (uint32_t)(e - s->mft->e);
+
+    e->u.net_basic.mtu = (uint16_t)mtu;
+    e->attached = 1;
+    s->dev_fds[handle] = fd;
+    s->poll_fds[s->npoll] = fd;
+    s->poll_handles[s->npoll++] = handle;
+}
+
 static int net_option(struct skiff *s, const struct skiff_devopt *opt)
 {
     struct mft_entry *e = skiff_devopt_entry(s, opt, MFT_DEV_NET_BASIC);
-    uint32_t handle;
     int fd, mtu, status;
 
     if (!e)
         return SKIFF_EXIT_USAGE;
     if (strcmp(opt->key, "net-mac") == 0)
         return parse_mac(opt, e->u.net_basic.mac);
-    handle = (uint32_t)(e - s->mft->e);
     if (e->attached) {
         skiff_set_error("%s: network device '%s' is attached twice", opt->arg, opt->name);
         return SKIFF_EXIT_USAGE;
     }
     if ((status = tap_open(opt, &fd, &mtu)))
         return status;
-    e->u.net_basic.mtu = (uint16_t)mtu;
-    e->attached = 1;
-    s->dev_fds[handle] = fd;
-    s->poll_fds[s->npoll] = fd;
-    s->poll_handles[s->npoll++] = handle;
+    skiff_net_attach(s, e, fd, mtu);
     return 0;
 }
 

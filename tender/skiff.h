@@ -189,11 +189,15 @@ struct skiff_module {
     int (*setup)(struct skiff *s);
     /* On every way out once setup ran: flush and release. */
     void (*teardown)(struct skiff *s);
+    /* Once the guest's arguments are joined: may rewrite the command line in buf (size bytes,
+     * NUL included). Returns 0, or a skiff_exit code with an error set. */
+    int (*cmdline)(struct skiff *s, char *buf, size_t size);
 };
 
 /* NULL-terminated list of the modules built in (modules.c). */
 extern const struct skiff_module *const skiff_modules[];
-extern const struct skiff_module skiff_module_core, skiff_module_block, skiff_module_net;
+extern const struct skiff_module skiff_module_core, skiff_module_block, skiff_module_net,
+    skiff_module_netsetup;
 
 /* For modules: the manifest entry an option names, which must be declared with this type.
  * Returns NULL with "Resource not declared in manifest" set otherwise. */
@@ -221,6 +225,23 @@ int skiff_net_recv(int fd, uint8_t *buf, uint64_t *len, int32_t *ret);
 
 /* True if the manifest has an attached network device (memory is then reserved for a ring). */
 bool skiff_net_attached(const struct skiff *s);
+/* Makes open tap fd (MTU mtu) the backend of network entry e, which must not be attached yet:
+ * sets the entry's MTU and attached flag and adds fd to the device and POLL fds; s owns fd. */
+void skiff_net_attach(struct skiff *s, struct mft_entry *e, int fd, int mtu);
+
+/* ---- netlink.c: the rtnetlink requests of netsetup.c (--net-from); each returns 0 or a
+ * negative errno ---- */
+
+/* A NETLINK_ROUTE socket (close-on-exec), or a negative errno. */
+int skiff_netlink_open(void);
+/* Replaces any ingress qdisc of interface ifindex with a new, empty one. */
+int skiff_tc_ingress(int fd, int ifindex);
+/* Adds to from's ingress qdisc a u32 filter matching every frame, with a mirred action that
+ * redirects it to the egress of interface to. */
+int skiff_tc_redirect(int fd, int from, int to);
+/* Sets *gw to the gateway (network order) of the main table's IPv4 default route through
+ * ifindex, or 0 if there is none. */
+int skiff_route_gateway(int fd, int ifindex, uint32_t *gw);
 
 /* ---- net_ring.c ---- */
 

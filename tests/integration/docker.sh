@@ -1,0 +1,118 @@
+# docker.sh: unikernels as container images (tools/skiff-image) on a real Docker engine.
+# Starts dockerd if needed (tools/install-deps-docker), builds FROM scratch images, runs them.
+# Traffic stays on loopback and on the bridge network this script creates; every image,
+# container and network it makes is removed at the end.
+. "$(dirname "$0")/../lib.sh"
+G=$BUILD/tests/guest
+ID=skiff-test-$$
+NET=$ID
+export ARCH=${ARCH:-$(uname -m)} SKIFF_BUILD=$BUILD
+COMPOSE="docker-compose -p ${ID//-/} -f examples/compose/docker-compose.yml"
+export SKIFF_PING_SERVER=$ID/ping-server SKIFF_PING_CLIENT=$ID/ping-client
+cleanup() {
+    $COMPOSE down -t 1 >/dev/null 2>&1
+    docker ps -aq --filter "label=$ID" | xargs -r docker rm -f >/dev/null 2>&1
+    docker network rm "$NET" >/dev/null 2>&1
+    docker images --format '{{.Repository}}:{{.Tag}}' --filter "reference=$ID/*" |
+        xargs -r docker rmi >/dev/null 2>&1
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+RUN="docker run --label $ID --device /dev/kvm"
+
+if ! tools/install-deps-docker >"$TMP/out" 2>&1; then
+    fail docker-engine "dockerd cannot be installed or started"
+    exit 0
+fi
+pass docker-engine
+
+echo "-- images"
+make --no-print-directory -s static >"$TMP/out" 2>&1 &&
+    ! readelf -l "build/$ARCH-static/skiff" | grep -q INTERP && pass static-tender ||
+    fail static-tender "build/$ARCH-static/skiff is not static"
+image() { # NAME KERNEL [skiff-image args]
+    local name=$1
+    shift
+    tools/skiff-image -t "$ID/$name" "$@" >"$TMP/out" 2>&1 || { fail "image-$name" "skiff-image failed"; return 1; }
+}
+image hello "$G/hello.hvt" -- hello from a container &&
+    image exit "$G/exit.hvt" -- 7 &&
+    image httpd "$G/httpd.hvt" -- @IP 8080 &&
+    image diskhold "$G/diskhold.hvt" --block storage=/disk.img -- stopped &&
+    image ping-server "$G/ping.hvt" &&
+    image ping-client "$G/pingclient.hvt" && pass skiff-image
+labels=$(docker inspect -f '{{index .Config.Labels "org.skiff.abi"}} {{index .Config.Labels "org.skiff.arch"}} {{index .Config.Labels "org.skiff.devices"}}' "$ID/httpd" 2>&1)
+[ "$labels" = "hvt-2 $ARCH service0:NET_BASIC" ] && pass image-labels || fail image-labels "$labels"
+expect image-not-hvt 1 'not a Solo5 hvt unikernel' -- tools/skiff-image -t "$ID/bad" "$SKIFF"
+expect image-unknown-device 1 "declares no device 'nosuch'" -- tools/skiff-image -t "$ID/bad" --net nosuch "$G/ping.hvt"
+
+echo "-- run"
+expect hello 0 'Hello, world' 'cmdline: "hello from a container"' -- $RUN --rm "$ID/hello"
+expect hello-args 0 'cmdline: "other args"' -- $RUN --rm "$ID/hello" other args
+expect exit-code 7 'solo5_exit\(7\)' -- $RUN --rm "$ID/exit"
+expect exit-code-arg 42 -- $RUN --rm "$ID/exit" 42
+expect no-kvm 69 '^skiff: /dev/kvm: .*--device /dev/kvm' -- docker run --rm --label "$ID" "$ID/hello"
+expect no-net-admin 69 'cannot create a tap: .*needs CAP_NET_ADMIN' -- $RUN --rm "$ID/httpd"
+expect no-network 69 "no network interface 'eth0'" -- $RUN --rm --cap-add NET_ADMIN --network none "$ID/httpd"
+expect no-mknod 69 '/dev/net/tun is missing and cannot be created.*--device /dev/net/tun' -- $RUN --rm --cap-drop ALL --cap-add NET_ADMIN "$ID/httpd"
+
+# wait_for CONTAINER WORD: until the container's log shows WORD (at most 10 s).
+wait_for() {
+    for _ in $(seq 100); do
+        docker logs "$1" 2>&1 | grep -q "$2" && return 0
+        sleep 0.1
+    done
+    docker logs "$1" >"$TMP/out" 2>&1
+    return 1
+}
+
+echo "-- network"
+docker network create "$NET" >/dev/null || fail docker-network "cannot create network $NET"
+if $RUN -d --name "$ID-httpd" --cap-add NET_ADMIN --network "$NET" -p 127.0.0.1::8080 \
+    "$ID/httpd" >/dev/null && wait_for "$ID-httpd" SERVING; then
+    ip=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "$ID-httpd")
+    port=$(docker port "$ID-httpd" 8080/tcp | head -1)
+    docker logs "$ID-httpd" 2>&1 | grep -q "httpd: $ip port 8080" && pass net-from-address ||
+        fail net-from-address "guest was not given $ip"
+    expect http-published-port 0 '^hello from skiff$' -- curl -sS -m 10 "http://$port/"
+    expect http-container-ip 0 '^hello from skiff$' -- curl -sS -m 10 "http://$ip:8080/"
+    expect ping-container-ip 0 ' 0% packet loss' -- ping -c 3 -i 0.2 -W 2 "$ip"
+    docker logs "$ID-httpd" 2>&1 | grep -q 'request 2 from' && pass docker-logs || fail docker-logs "no request lines"
+    docker rm -f "$ID-httpd" >/dev/null
+else
+    fail http-published-port "httpd did not start"
+fi
+# @IP, @PREFIX and @GATEWAY: the client pings the network's gateway (this host's bridge).
+read -r gw subnet < <(docker network inspect -f '{{(index .IPAM.Config 0).Gateway}} {{(index .IPAM.Config 0).Subnet}}' "$NET")
+expect net-from-placeholders 0 "pinging $gw from [0-9.]+/${subnet#*/}\$" '1 replies' -- \
+    $RUN --rm --cap-add NET_ADMIN --network "$NET" "$ID/ping-client" @IP/@PREFIX @GATEWAY 1
+# The same with every capability dropped but NET_ADMIN, /dev/net/tun passed, a read-only root.
+if $RUN -d --name "$ID-hard" --cap-drop ALL --cap-add NET_ADMIN --device /dev/net/tun --read-only \
+    --security-opt no-new-privileges --network "$NET" "$ID/ping-server" @IP >/dev/null &&
+    wait_for "$ID-hard" SERVING; then
+    ip=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "$ID-hard")
+    expect ping-hardened 0 ' 0% packet loss' -- ping -c 3 -i 0.2 -W 2 "$ip"
+    docker rm -f "$ID-hard" >/dev/null
+else
+    fail ping-hardened "server did not start"
+fi
+
+echo "-- stop and volumes"
+truncate -s 1M "$TMP/disk.img"
+if $RUN -d --name "$ID-disk" -v "$TMP/disk.img:/disk.img" "$ID/diskhold" >/dev/null &&
+    wait_for "$ID-disk" WRITTEN; then
+    t0=$(date +%s%N)
+    docker stop "$ID-disk" >/dev/null
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    st=$(docker inspect -f '{{.State.ExitCode}}' "$ID-disk")
+    echo "     docker stop took $ms ms, exit code $st"
+    [ "$st" = 143 ] && [ $ms -lt 1000 ] && pass docker-stop || fail docker-stop "exit $st after $ms ms"
+    [ "$(head -c 13 "$TMP/disk.img")" = "skiff:stopped" ] && pass block-volume ||
+        fail block-volume "disk holds '$(head -c 13 "$TMP/disk.img" | tr -d '\0')'"
+    docker logs "$ID-disk" 2>&1 | grep -q 'exiting on signal 15' && pass stop-message || fail stop-message "no signal line"
+else
+    fail docker-stop "diskhold did not write"
+fi
+
+echo "-- compose"
+expect compose 0 'client_1 .* 3 replies' 'client_1 .* SUCCESS' -- $COMPOSE up --exit-code-from client
