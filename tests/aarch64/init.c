@@ -1,11 +1,22 @@
 /* init.c: /init of the aarch64 test VM: runs each case of /cases.txt under skiff, then powers off.
  */
 /*
- * A case is one line "NAME|STATUS|SUBSTRING|ARG..." (blank lines and '#' comments skipped):
+ * A case is one line "NAME|STATUS|EXPECT|ARG..." (blank lines and '#' comments skipped):
  * /skiff runs with the space-separated ARGs, must exit with STATUS within CASE_TIMEOUT seconds
- * and print SUBSTRING (empty: anything) on stdout or stderr. Each case yields one line
- * "SKIFF-CASE PASS NAME" or "SKIFF-CASE FAIL NAME reason" on the console, a failure followed by
- * its output as "SKIFF-OUT NAME| line"; the run ends with "SKIFF-DONE". Built static.
+ * and its stdout and stderr must match EXPECT: substrings separated by "&&", each of which
+ * must appear, or must not appear if it starts with '!' (empty: anything). Each case yields
+ * one line "SKIFF-CASE PASS NAME" or "SKIFF-CASE FAIL NAME reason" on the console, a failure
+ * followed by its output as "SKIFF-OUT NAME| line"; the run ends with "SKIFF-DONE". Built
+ * static.
+ *
+ * ARGs starting with '+' are set-up steps for init, not passed to skiff (the VM has no shell
+ * and no iproute2, so init does them itself):
+ *   +file=PATH:BYTES        create PATH as a zero-filled file of BYTES (suffix K or M)
+ *   +tap=NAME:A.B.C.D/LEN   create the persistent tap NAME with that address, up (once)
+ *   +ping=A.B.C.D:COUNT[,A.B.C.D:COUNT]  once skiff prints "SERVING", send COUNT ICMP echo
+ *                           requests to each address; each must be answered within 2 s
+ *   +wall                   the output's "WALL <seconds>" must be within 2 s of the VM's clock
+ * /tun.ko, if the initramfs has it, is loaded first (the kernel builds TUN as a module).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +31,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "setup.h"
 
 #define CASE_TIMEOUT 20
 #define MAX_ARGS     64
@@ -60,7 +73,7 @@ static int kernel_arg(const char *arg)
     return strstr(cmdline, arg) != NULL;
 }
 
-static double now(void)
+double now(void)
 {
     struct timespec ts;
 
@@ -68,9 +81,10 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Runs /skiff with args, collecting its stdout and stderr into out. Returns its exit status,
- * 128 + signal if killed, or -1 on timeout. */
-static int run(char **args, size_t *len)
+/* Runs /skiff with args, collecting its stdout and stderr into out. With a ping spec, pings
+ * once the output says SERVING and leaves NULL or the failure in *ping_err. Returns the exit
+ * status, 128 + signal if killed, or -1 on timeout. */
+static int run(char **args, const char *ping, size_t *len, const char **ping_err)
 {
     int fds[2], status;
     pid_t pid;
@@ -111,6 +125,10 @@ static int run(char **args, size_t *len)
         *len += (size_t)n;
         if (*len == OUT_MAX)
             break;
+        if (ping && memmem(out, *len, "SERVING", 7)) {
+            *ping_err = do_ping(ping);
+            ping = NULL;
+        }
     }
     close(fds[0]);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -142,15 +160,34 @@ static void show_output(const char *name, size_t len)
     }
 }
 
+/* The first part of want (modified) that the output of len bytes fails, or NULL. */
+static const char *mismatch(char *want, size_t len)
+{
+    char *part;
+
+    while ((part = want) != NULL) {
+        char *amp = strstr(want, "&&");
+        int negate = part[0] == '!';
+
+        want = amp ? amp + 2 : NULL;
+        if (amp)
+            *amp = '\0';
+        if (*part && (memmem(out, len, part + negate, strlen(part + negate)) != NULL) == negate)
+            return part;
+    }
+    return NULL;
+}
+
 /* Runs one case line (modified in place). Returns 1 if it passed. */
 static int run_case(char *line)
 {
     char *name = strsep(&line, "|");
     char *status_s = strsep(&line, "|");
     char *want = strsep(&line, "|");
-    char *args[MAX_ARGS + 2], *tok;
+    char *args[MAX_ARGS + 2], *tok, *ping = NULL;
+    const char *err = NULL, *bad;
     size_t nargs = 0, len;
-    int expected, got;
+    int expected, got, wall = 0;
     double start = now();
 
     if (!line || !name || !status_s || !want) {
@@ -159,17 +196,37 @@ static int run_case(char *line)
     }
     expected = atoi(status_s);
     args[nargs++] = skiff_path;
-    while ((tok = strsep(&line, " \t")) && nargs < MAX_ARGS + 1)
-        if (*tok)
+    while ((tok = strsep(&line, " \t")) && nargs < MAX_ARGS + 1 && !err) {
+        if (strncmp(tok, "+file=", 6) == 0)
+            err = make_file(tok + 6);
+        else if (strncmp(tok, "+tap=", 5) == 0)
+            err = make_tap(tok + 5);
+        else if (strncmp(tok, "+ping=", 6) == 0)
+            ping = tok + 6;
+        else if (strcmp(tok, "+wall") == 0)
+            wall = 1;
+        else if (*tok)
             args[nargs++] = tok;
+    }
     args[nargs] = NULL;
-    got = run(args, &len);
+    if (err) {
+        printf("SKIFF-CASE FAIL %s set-up: %s\n", name, err);
+        return 0;
+    }
+    if (ping)
+        err = "no SERVING line, so no ping was sent";
+    got = run(args, ping, &len, &err);
     if (got == -1) {
         printf("SKIFF-CASE FAIL %s timeout after %d s\n", name, CASE_TIMEOUT);
     } else if (got != expected) {
         printf("SKIFF-CASE FAIL %s status=%d expected=%d\n", name, got, expected);
-    } else if (*want && !memmem(out, len, want, strlen(want))) {
-        printf("SKIFF-CASE FAIL %s output lacks '%s'\n", name, want);
+    } else if ((bad = mismatch(want, len)) != NULL) {
+        printf("SKIFF-CASE FAIL %s output %s '%s'\n", name, *bad == '!' ? "has" : "lacks",
+               bad + (*bad == '!'));
+    } else if (err) {
+        printf("SKIFF-CASE FAIL %s ping: %s\n", name, err);
+    } else if (wall && (err = check_wall(out, len)) != NULL) {
+        printf("SKIFF-CASE FAIL %s wall clock: %s\n", name, err);
     } else {
         printf("SKIFF-CASE PASS %s (%.2f s)\n", name, now() - start);
         if (verbose)
@@ -195,8 +252,10 @@ int main(void)
     mount_fs("sysfs", "/sys");
     /* A 1 GiB VM otherwise refuses large guest memory mappings (FACTS.md). */
     write_file("/proc/sys/vm/overcommit_memory", "1");
+    mkdir("/tmp", 01777);
     verbose = kernel_arg("skiff.verbose=1");
-    printf("SKIFF-START kvm=%s\n", access("/dev/kvm", R_OK | W_OK) == 0 ? "yes" : "no");
+    printf("SKIFF-START kvm=%s tun=%s\n", access("/dev/kvm", R_OK | W_OK) == 0 ? "yes" : "no",
+           load_tun());
 
     cases = fopen("/cases.txt", "r");
     if (!cases) {

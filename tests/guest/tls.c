@@ -10,7 +10,12 @@ static __thread int t_bss_array[5];
 /* Two TLS areas in BSS (zeroed, as solo5_tls_init() requires), 16-byte aligned. */
 static char areas[2][256] __attribute__((aligned(16)));
 
-static int check(int id)
+/*
+ * The TLS accesses live in functions of their own, called after each solo5_set_tls_base():
+ * compilers treat the thread pointer as constant within a function, and on aarch64 GCC reads
+ * TPIDR_EL0 once and keeps it across calls (x86_64 %fs accesses are always fresh).
+ */
+static __attribute__((noinline)) int check(int id)
 {
     int ok = t_data == 0x1234 && t_byte == 'k' && t_bss == 0 && t_bss_array[4] == 0;
 
@@ -18,6 +23,11 @@ static int check(int id)
     t_bss = id * 100;
     t_bss_array[4] = id;
     return ok && t_data == 0x1234 + id && t_bss == id * 100 && t_bss_array[4] == id;
+}
+
+static __attribute__((noinline)) int survived(void)
+{
+    return t_data == 0x1235 && t_bss == 100;
 }
 
 int solo5_app_main(const struct solo5_start_info *si)
@@ -38,7 +48,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     }
     /* Back to the first area: its values survived the switch. */
     solo5_set_tls_base(solo5_tls_tp_offset((uintptr_t)areas[0]));
-    ok &= t_data == 0x1235 && t_bss == 100;
+    ok &= survived();
     printf(ok ? "SUCCESS\n" : "FAILURE\n");
     return ok ? 0 : 1;
 }

@@ -1,0 +1,27 @@
+/* setup.h: set-up steps init runs for a case, before or while skiff runs (see init.c). */
+#ifndef SKIFF_AARCH64_SETUP_H
+#define SKIFF_AARCH64_SETUP_H
+
+#include <stddef.h>
+
+/* Each takes the text after "+WORD=" (modified in place) and returns NULL on success or a
+ * static message saying what went wrong. */
+
+/* "PATH:BYTES" (suffix K or M): creates PATH as a zero-filled sparse file of that size. */
+const char *make_file(char *spec);
+/* "NAME:A.B.C.D/LEN": creates the persistent tap NAME with that address and brings it up; an
+ * existing interface of that name is left alone. */
+const char *make_tap(char *spec);
+/* "A.B.C.D:COUNT[,A.B.C.D:COUNT...]": sends COUNT ICMP echo requests to each address, one at a
+ * time, over a raw socket; each must be answered within 2 s. */
+const char *do_ping(const char *spec);
+/* Finds "WALL <seconds>" in the len bytes at out and compares it with time(NULL): NULL if
+ * within 2 s, else what is wrong. */
+const char *check_wall(const char *out, size_t len);
+/* Loads /tun.ko if present: returns "yes" (loaded or built in), "no" (absent) or the error. */
+const char *load_tun(void);
+
+/* CLOCK_MONOTONIC in seconds (init.c). */
+double now(void);
+
+#endif /* SKIFF_AARCH64_SETUP_H */
