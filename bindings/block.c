@@ -13,7 +13,9 @@ solo5_result_t solo5_block_acquire(const char *name, solo5_handle_t *handle,
     return SOLO5_R_OK;
 }
 
-/* Single-block I/O at a block-aligned offset inside the device; the tender re-checks bounds. */
+/* Whole blocks at a block-aligned offset inside the device; the tender re-checks bounds.
+ * The Solo5 API asks for exactly one block per call; skiff's bindings also take a multiple of
+ * the block size (one hypercall for many blocks), which every hvt tender serves. */
 static solo5_result_t block_io(enum hvt_hypercall nr, solo5_handle_t handle, solo5_off_t offset,
                                uintptr_t buf, size_t size)
 {
@@ -24,8 +26,8 @@ static solo5_result_t block_io(enum hvt_hypercall nr, solo5_handle_t handle, sol
     if (!e)
         return SOLO5_R_EINVAL;
     bs = e->u.block_basic.block_size;
-    if (bs == 0 || offset % bs != 0 || size != bs || offset >= e->u.block_basic.capacity ||
-        e->u.block_basic.capacity - offset < size)
+    if (bs == 0 || offset % bs != 0 || size == 0 || size % bs != 0 ||
+        offset >= e->u.block_basic.capacity || e->u.block_basic.capacity - offset < size)
         return SOLO5_R_EINVAL;
     io.handle = handle;
     io.offset = offset;
