@@ -22,6 +22,10 @@ CC := $(CROSS_COMPILE)gcc
 # (kernel); see docs/user-mode.md. Kernel-mode builds get their own directory.
 GUEST_MODE ?= user
 BUILD := build/$(ARCH)$(if $(filter kernel,$(GUEST_MODE)),-kernel)
+# A sanitizer build (make asan) never shares a directory with the sandboxed tender.
+ifneq ($(SANITIZE),)
+BUILD := build/$(ARCH)-asan
+endif
 
 ifeq ($(V),1)
 Q :=
@@ -45,6 +49,12 @@ TENDER_CFLAGS += -fcf-protection=full
 endif
 TENDER_LDFLAGS := -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 TENDER_LIBS := -lelf -lseccomp
+# ASan's runtime needs calls the seccomp allow-list forbids, so a sanitized tender is built
+# without it (SKIFF_NO_SANDBOX, sandbox.c); there is no runtime switch.
+ifneq ($(SANITIZE),)
+TENDER_CFLAGS += $(SANITIZE) -DSKIFF_NO_SANDBOX
+TENDER_LDFLAGS += $(SANITIZE)
+endif
 ifeq ($(STATIC),1)
 TENDER_LDFLAGS += -static
 TENDER_LIBS += -lz -lzstd
@@ -84,11 +94,13 @@ GUEST_TESTS := $(patsubst tests/guest/%.c,%,$(wildcard tests/guest/*.c tests/gue
 GUEST_IMAGES := $(GUEST_TESTS:%=$(BUILD)/tests/guest/%.hvt)
 # These test how the tender meets HLT and a triple fault, which only CPL0 code can cause.
 CPL0_TESTS := x86_64/hlt x86_64/triplefault
-guest_mode = $(if $(filter x86_64,$(ARCH)),--mode=$(if $(filter $(1),$(CPL0_TESTS)),kernel,$(GUEST_MODE)))
+guest_mode = $(if $(filter x86_64,$(ARCH)),--mode=$(if $(filter $(1),$(CPL0_TESTS)),kernel,$\
+	$(GUEST_MODE)))
 # At CPL0, nested KVM cannot emulate SSE (docs/user-mode.md), which GCC uses freely for struct
 # copies and vectorised loops; so kernel-mode test images but fpu (which tests SSE) keep to
 # general registers, and the kernel-mode suite tests the bindings rather than the host.
-kernel_cflags = $(if $(filter --mode=kernel,$(call guest_mode,$(1))),$(if $(filter fpu,$(1)),,-mgeneral-regs-only))
+kernel_cflags = $(if $(filter --mode=kernel,$(call guest_mode,$(1))),$\
+	$(if $(filter fpu,$(1)),,-mgeneral-regs-only))
 # cpuwork is also built for the host (tools/bench-cpu); general registers only, so that the
 # same code runs at CPL0 on nested KVM, which cannot emulate SSE.
 GUEST_CFLAGS_cpuwork := -mgeneral-regs-only
@@ -131,8 +143,9 @@ $(BUILD)/tests/guest/%.hvt: tests/guest/%.c $$(wildcard tests/guest/%.json) $(BI
 		$(MFTGEN) $(LDSCRIPT) tools/skiff-cc
 	@mkdir -p $(dir $@)
 	$(say) UNIKERN $@
-	$(Q)$(SKIFF_CC) $(call guest_mode,$*) -m $(or $(wildcard tests/guest/$*.json),tests/guest/none.json) \
-		-o $@ $< $(GUEST_TEST_CFLAGS) $(GUEST_CFLAGS_$*) $(call kernel_cflags,$*)
+	$(Q)$(SKIFF_CC) $(call guest_mode,$*) \
+		-m $(or $(wildcard tests/guest/$*.json),tests/guest/none.json) -o $@ $< \
+		$(GUEST_TEST_CFLAGS) $(GUEST_CFLAGS_$*) $(call kernel_cflags,$*)
 
 # ---- unit tests (cmocka): tests/unit/test_X.c links only the modules it names ----
 UNIT_CFLAGS := $(WARN) -Wno-write-strings -Wno-cast-qual -O1 -g -D_GNU_SOURCE -Iinclude -Itender -MMD -MP $(SANITIZE)
@@ -144,6 +157,8 @@ UNIT_DEPS_pagetable := tender/pagetable_x86_64.c
 # Pure arithmetic: checked on any build machine, whatever ARCH is.
 UNIT_DEPS_pagetable_aarch64 := tender/pagetable_aarch64.c
 UNIT_LIBS_elf := -lelf
+UNIT_DEPS_sandbox := tender/sandbox.c tender/error.c
+UNIT_LIBS_sandbox := -lseccomp
 UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 ifneq ($(ARCH),x86_64)
 UNIT_TESTS := $(filter-out test_pagetable,$(UNIT_TESTS))
@@ -165,8 +180,8 @@ $(BUILD)/tools/%: tools/%.c
 $(CPUWORK_NATIVE): tools/cpuwork-host.c tests/guest/cpuwork.c
 	@mkdir -p $(dir $@)
 	$(say) CC $@
-	$(Q)$(HOSTCC) $(WARN) -O2 -D_GNU_SOURCE -fstack-protector-strong -mgeneral-regs-only -Iinclude \
-		-Ibindings -o $@ $^
+	$(Q)$(HOSTCC) $(WARN) -O2 -D_GNU_SOURCE -fstack-protector-strong -mgeneral-regs-only \
+		-Iinclude -Ibindings -o $@ $^
 
 # Builds deliberately broken variants of a good image for the integration tests.
 MKBADELF := $(BUILD)/tests/mkbadelf
@@ -193,6 +208,40 @@ $(BUILD)/tests/aarch64/%.hvt: tests/aarch64/%.S tests/aarch64/%.lds
 
 aarch64-test-files: $(AARCH64_TEST_FILES)
 
+# ---- sanitizers: unit tests and the tender with ASan + UBSan, in build/ARCH-asan ----
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_BUILD := build/$(ARCH)-asan
+asan:
+	$(Q)$(MAKE) --no-print-directory SANITIZE="$(SANITIZE_FLAGS)" $(ASAN_BUILD)/skiff \
+		$(UNIT_TESTS:%=$(ASAN_BUILD)/tests/unit/%)
+
+check-unit-asan: asan
+	$(Q)tests/run-all --unit-only $(ASAN_BUILD)
+
+# ---- fuzzing (libFuzzer, clang): tests/fuzz/fuzz_X.c links only the modules it names ----
+FUZZ_CC ?= clang
+FUZZ_BUILD := build/$(ARCH)-fuzz
+FUZZ_TIME ?= 600
+FUZZ_CFLAGS := $(WARN) -O1 -g -D_GNU_SOURCE -Iinclude -Itender \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_DEPS_elf := tender/elf.c tender/mft.c tender/error.c
+FUZZ_LIBS_elf := -lelf
+FUZZ_DEPS_cli := tender/cli.c tender/error.c
+FUZZ_DEPS_hypercall := tender/core.c tender/block.c tender/net.c tender/guest_mem.c \
+	tender/mft.c tender/error.c
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h $(wildcard include/*.h)
+	@mkdir -p $(dir $@)
+	$(say) FUZZCC $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(FUZZ_LIBS_$*)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Each target for FUZZ_TIME seconds (default 600); new inputs go to $(FUZZ_BUILD)/corpus.
+fuzz: $(FUZZ_BINS)
+	$(Q)tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_TIME)
+
 # ---- entry points ----
 deps:
 	$(Q)tools/install-deps
@@ -200,7 +249,7 @@ deps:
 demo: deps all
 	$(SKIFF) --mem=32 $(BUILD)/tests/guest/hello.hvt Hello_from_skiff
 
-check: deps all $(UNIT_BINS) $(MKBADELF)
+check: deps all $(UNIT_BINS) $(MKBADELF) asan fuzz-build
 	$(Q)tests/run-all $(BUILD)
 ifeq ($(ARCH)-$(GUEST_MODE),x86_64-user)
 	$(Q)$(MAKE) --no-print-directory check-kernel
@@ -244,7 +293,9 @@ format:
 clean:
 	rm -rf build
 
-.PHONY: all deps demo static check check-kernel check-unit check-aarch64 aarch64-test-files bench bench-cpu format clean
+.PHONY: asan check-unit-asan fuzz fuzz-build
+.PHONY: all deps demo static check check-kernel check-unit check-aarch64 aarch64-test-files \
+	bench bench-cpu format clean
 .DELETE_ON_ERROR:
 
 -include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(UNIT_BINS:=.d)

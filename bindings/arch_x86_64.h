@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu_x86_64.h"
 #include "hvt_abi.h"
 
 /* A 32-bit OUT to port 0x500 + nr carrying the 32-bit GPA of arg. The tender reads and writes
@@ -38,13 +39,23 @@ static inline uint64_t skiff_cycles(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-#define SKIFF_MSR_FS_BASE 0xc0000100U
+/* Sets the FS base from CPL3, where WRMSR is privileged (cpu_x86_64.c). */
+void skiff_x86_set_fs_base_user(uintptr_t base);
 
+/* The privilege level (skiff-cc --mode, chosen at link time) decides how: CPL0 writes the MSR
+ * itself. Reading CS is one instruction and needs no state shared with the entry code. */
 static inline void skiff_set_tp(uintptr_t base)
 {
+    uint16_t cs;
+
+    __asm__("mov %%cs, %0" : "=r"(cs));
+    if (cs & 3) {
+        skiff_x86_set_fs_base_user(base);
+        return;
+    }
     __asm__ __volatile__("wrmsr"
                          :
-                         : "c"(SKIFF_MSR_FS_BASE), "a"((uint32_t)base),
+                         : "c"(SKIFF_X86_MSR_FS_BASE), "a"((uint32_t)base),
                            "d"((uint32_t)((uint64_t)base >> 32)));
 }
 

@@ -8,6 +8,13 @@
 
 : "${BUILD:?}" "${SKIFF:?}" "${RESULTS:?}"
 CASE_TIMEOUT=${CASE_TIMEOUT:-30}
+# How the test unikernels were built (skiff-cc --mode): user-mode images (x86_64) carry the
+# CPL3 entry point. Cases whose expected outcome depends on the privilege level read this.
+if nm "$BUILD/tests/guest/hello.hvt" 2>/dev/null | grep -q ' skiff_start_user$'; then
+    GUEST_MODE=user
+else
+    GUEST_MODE=kernel
+fi
 TMP=$(mktemp -d /tmp/skiff-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
