@@ -278,8 +278,11 @@ check-aarch64:
 	$(Q)$(AARCH64_MAKE) aarch64-test-files
 	$(Q)tests/aarch64/run build/aarch64
 
-bench: all
-	$(Q)tools/bench-boot $(BUILD)
+# Every figure of tools/bench; kernel-mode images are built too, to compare the two modes.
+bench: all $(CPUWORK_NATIVE)
+	$(Q)$(MAKE) --no-print-directory GUEST_MODE=kernel build/$(ARCH)-kernel/skiff \
+		build/$(ARCH)-kernel/tests/guest/cpuwork.hvt build/$(ARCH)-kernel/tests/guest/hcbench.hvt
+	$(Q)tools/bench $(BUILD)
 
 # CPU-bound work natively, at CPL3 and at CPL0; hypercall round trips in both modes.
 bench-cpu: all $(CPUWORK_NATIVE)

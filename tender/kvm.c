@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -10,47 +12,90 @@
 
 #include "skiff.h"
 
-static int host_error(const char *what)
+/*
+ * Creating a VM and a vCPU is the slowest part of a boot, and all of it happens in the kernel.
+ * It does not depend on the image, so a helper thread does it while the main thread reads the
+ * image, attaches devices and loads guest memory; skiff_kvm_finish() joins the two. The
+ * thread reports a failure through its own message buffer (the error buffer is the main
+ * thread's) and finishes before the sandbox goes in.
+ */
+static struct {
+    pthread_t thread;
+    bool started;
+    int status;
+    char error[256];
+} prep;
+
+static int prep_fail(const char *what, const char *hint)
 {
-    skiff_set_error("KVM: %s: %s", what, strerror(errno));
+    snprintf(prep.error, sizeof(prep.error), "%s: %s%s", what, strerror(errno), hint);
     return SKIFF_EXIT_HOST;
 }
 
-int skiff_kvm_create(struct skiff *s)
+static int kvm_open_vm(struct skiff *s)
 {
     struct skiff_kvm *k = &s->kvm;
-    struct kvm_userspace_memory_region region;
     int size;
 
     k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-    if (k->kvm_fd < 0) {
-        skiff_set_error("/dev/kvm: %s (KVM must be enabled and accessible; in a container, "
-                        "run with --device /dev/kvm)",
-                        strerror(errno));
-        return SKIFF_EXIT_HOST;
-    }
+    if (k->kvm_fd < 0)
+        return prep_fail("/dev/kvm", " (KVM must be enabled and accessible; in a container, "
+                                     "run with --device /dev/kvm)");
     if (ioctl(k->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
-        skiff_set_error("KVM: unsupported API version (need %d)", KVM_API_VERSION);
+        snprintf(prep.error, sizeof(prep.error), "KVM: unsupported API version (need %d)",
+                 KVM_API_VERSION);
         return SKIFF_EXIT_HOST;
     }
     if (ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) <= 0) {
-        skiff_set_error("KVM: host does not support KVM_CAP_USER_MEMORY");
+        snprintf(prep.error, sizeof(prep.error), "KVM: host does not support KVM_CAP_USER_MEMORY");
         return SKIFF_EXIT_HOST;
     }
-    k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
-    if (k->vm_fd < 0)
-        return host_error("KVM_CREATE_VM");
-
-    /* Private anonymous memory: zero-filled, and only pages the guest touches cost anything,
-     * so boot time does not depend on the memory size. NORESERVE lets a 4 GiB guest start on
-     * a host with strict overcommit accounting. */
-    s->guest.mem = mmap(NULL, s->guest.alloc_size, PROT_READ | PROT_WRITE,
-                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (s->guest.mem == MAP_FAILED) {
-        s->guest.mem = NULL;
-        skiff_set_error("cannot map %llu bytes of guest memory: %s",
-                        (unsigned long long)s->guest.alloc_size, strerror(errno));
+    if ((k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0)) < 0)
+        return prep_fail("KVM: KVM_CREATE_VM", "");
+    if ((k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0)) < 0)
+        return prep_fail("KVM: KVM_CREATE_VCPU", "");
+    size = ioctl(k->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+    if (size < (int)sizeof(struct kvm_run)) {
+        snprintf(prep.error, sizeof(prep.error), "KVM: vCPU mmap size %d is too small", size);
         return SKIFF_EXIT_HOST;
+    }
+    k->run_size = (size_t)size;
+    k->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, k->vcpu_fd, 0);
+    if (k->run == MAP_FAILED) {
+        k->run = NULL;
+        return prep_fail("KVM: mmap of the vCPU run structure", "");
+    }
+    if (skiff_arch_kvm_prepare(s) < 0) {
+        snprintf(prep.error, sizeof(prep.error), "%s", skiff_arch_prepare_error());
+        return SKIFF_EXIT_HOST;
+    }
+    return 0;
+}
+
+static void *prep_thread(void *arg)
+{
+    prep.status = kvm_open_vm(arg);
+    return NULL;
+}
+
+void skiff_kvm_start(struct skiff *s)
+{
+    s->kvm.kvm_fd = s->kvm.vm_fd = s->kvm.vcpu_fd = -1;
+    /* Without a thread (it cannot fail on a sane host) the same work runs at finish time. */
+    prep.started = pthread_create(&prep.thread, NULL, prep_thread, s) == 0;
+}
+
+int skiff_kvm_finish(struct skiff *s)
+{
+    struct kvm_userspace_memory_region region;
+
+    if (prep.started)
+        pthread_join(prep.thread, NULL);
+    else
+        prep.status = kvm_open_vm(s);
+    if (prep.status) {
+        skiff_set_error("%s", prep.error);
+        return prep.status;
     }
     region = (struct kvm_userspace_memory_region){
         .slot = 0,
@@ -58,22 +103,9 @@ int skiff_kvm_create(struct skiff *s)
         .memory_size = s->guest.alloc_size,
         .userspace_addr = (uint64_t)(uintptr_t)s->guest.mem,
     };
-    if (ioctl(k->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-        return host_error("KVM_SET_USER_MEMORY_REGION");
-
-    k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0);
-    if (k->vcpu_fd < 0)
-        return host_error("KVM_CREATE_VCPU");
-    size = ioctl(k->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-    if (size < (int)sizeof(struct kvm_run)) {
-        skiff_set_error("KVM: vCPU mmap size %d is too small", size);
+    if (ioctl(s->kvm.vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
+        skiff_set_error("KVM: KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
         return SKIFF_EXIT_HOST;
-    }
-    k->run_size = (size_t)size;
-    k->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, k->vcpu_fd, 0);
-    if (k->run == MAP_FAILED) {
-        k->run = NULL;
-        return host_error("mmap of the vCPU run structure");
     }
     return 0;
 }
@@ -150,7 +182,8 @@ int skiff_kvm_run(struct skiff *s)
                                 (unsigned long long)skiff_arch_pc(s));
                 return SKIFF_EXIT_FAULT;
             }
-            return host_error("KVM_RUN");
+            skiff_set_error("KVM: KVM_RUN: %s", strerror(errno));
+            return SKIFF_EXIT_HOST;
         }
         action = skiff_arch_decode_exit(s, &nr, &gpa, &status);
         if (action == SKIFF_ACTION_FAIL)

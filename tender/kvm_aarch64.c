@@ -38,6 +38,18 @@ const unsigned skiff_arch_elf_machine = EM_AARCH64;
 #define REG_TCR    ARM64_SYS_REG(3, 0, 2, 0, 2)
 #define REG_MAIR   ARM64_SYS_REG(3, 0, 10, 2, 0)
 
+/* Nothing of the vCPU set-up here is slow enough to move off the main thread. */
+int skiff_arch_kvm_prepare(struct skiff *s)
+{
+    (void)s;
+    return 0;
+}
+
+const char *skiff_arch_prepare_error(void)
+{
+    return "";
+}
+
 void skiff_arch_setup_memory(struct skiff *s)
 {
     skiff_aarch64_pagetables(s->guest.mem, s->guest.alloc_size);

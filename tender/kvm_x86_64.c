@@ -2,6 +2,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <linux/kvm.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -33,6 +34,19 @@ void skiff_arch_setup_memory(struct skiff *s)
     skiff_x86_pagetables(s->guest.mem, s->guest.alloc_size);
 }
 
+static char prepare_error[160];
+
+static int prepare_fail(const char *what)
+{
+    snprintf(prepare_error, sizeof(prepare_error), "KVM: %s: %s", what, strerror(errno));
+    return -1;
+}
+
+const char *skiff_arch_prepare_error(void)
+{
+    return prepare_error;
+}
+
 /* The host's supported CPUID table, installed unmodified (ABI.md 3.5). */
 static int setup_cpuid(struct skiff *s)
 {
@@ -41,24 +55,19 @@ static int setup_cpuid(struct skiff *s)
 
     for (;;) {
         cpuid = calloc(1, sizeof(*cpuid) + (size_t)nent * sizeof(cpuid->entries[0]));
-        if (!cpuid) {
-            skiff_set_error("out of memory");
-            return SKIFF_EXIT_HOST;
-        }
+        if (!cpuid)
+            return prepare_fail("CPUID table");
         cpuid->nent = (uint32_t)nent;
         if (ioctl(s->kvm.kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
             break;
         free(cpuid);
-        if (errno != E2BIG || nent > 1000) {
-            skiff_set_error("KVM: KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
-            return SKIFF_EXIT_HOST;
-        }
+        if (errno != E2BIG || nent > 1000)
+            return prepare_fail("KVM_GET_SUPPORTED_CPUID");
         nent *= 2;
     }
     if (ioctl(s->kvm.vcpu_fd, KVM_SET_CPUID2, cpuid) < 0) {
         free(cpuid);
-        skiff_set_error("KVM: KVM_SET_CPUID2: %s", strerror(errno));
-        return SKIFF_EXIT_HOST;
+        return prepare_fail("KVM_SET_CPUID2");
     }
     free(cpuid);
     return 0;
@@ -69,15 +78,18 @@ static int setup_tsc(struct skiff *s)
     int khz;
 
     if (ioctl(s->kvm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_TSC_KHZ) <= 0) {
-        skiff_set_error("KVM: host does not support KVM_CAP_GET_TSC_KHZ");
-        return SKIFF_EXIT_HOST;
+        snprintf(prepare_error, sizeof(prepare_error),
+                 "KVM: host does not support KVM_CAP_GET_TSC_KHZ");
+        return -1;
     }
     khz = ioctl(s->kvm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
     if (khz <= 0) {
-        skiff_set_error(errno == EIO ? "KVM: host TSC is unstable, cannot continue"
-                                     : "KVM: KVM_GET_TSC_KHZ: %s",
-                        strerror(errno));
-        return SKIFF_EXIT_HOST;
+        if (errno == EIO)
+            snprintf(prepare_error, sizeof(prepare_error),
+                     "KVM: host TSC is unstable, cannot continue");
+        else
+            prepare_fail("KVM_GET_TSC_KHZ");
+        return -1;
     }
     s->cpu_cycle_freq = (uint64_t)khz * 1000;
     return 0;
@@ -99,19 +111,15 @@ static struct kvm_segment flat_segment(uint16_t selector, uint8_t type, uint8_t 
     };
 }
 
-int skiff_arch_vcpu_init(struct skiff *s)
+/* Long mode with the boot GDT and page tables (ABI.md 3.5): nothing here depends on the
+ * image, so it is done in skiff_kvm_start()'s thread. */
+static int setup_sregs(struct skiff *s)
 {
     struct kvm_sregs sregs;
-    struct kvm_regs regs;
     struct kvm_segment data = flat_segment(SEL_DATA, 3, 0, 1);
-    int status;
 
-    if ((status = setup_cpuid(s)) || (status = setup_tsc(s)))
-        return status;
-    if (ioctl(s->kvm.vcpu_fd, KVM_GET_SREGS, &sregs) < 0) {
-        skiff_set_error("KVM: KVM_GET_SREGS: %s", strerror(errno));
-        return SKIFF_EXIT_HOST;
-    }
+    if (ioctl(s->kvm.vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+        return prepare_fail("KVM_GET_SREGS");
     sregs.cr0 = X86_CR0_PE | X86_CR0_NE | X86_CR0_WP | X86_CR0_PG;
     sregs.cr3 = SKIFF_X86_PML4_BASE;
     sregs.cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
@@ -122,10 +130,20 @@ int skiff_arch_vcpu_init(struct skiff *s)
     sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
     sregs.tr = (struct kvm_segment){.type = 11, .present = 1};
     sregs.ldt = (struct kvm_segment){.unusable = 1};
-    if (ioctl(s->kvm.vcpu_fd, KVM_SET_SREGS, &sregs) < 0) {
-        skiff_set_error("KVM: KVM_SET_SREGS: %s", strerror(errno));
-        return SKIFF_EXIT_HOST;
-    }
+    if (ioctl(s->kvm.vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
+        return prepare_fail("KVM_SET_SREGS");
+    return 0;
+}
+
+int skiff_arch_kvm_prepare(struct skiff *s)
+{
+    return setup_cpuid(s) < 0 || setup_tsc(s) < 0 || setup_sregs(s) < 0 ? -1 : 0;
+}
+
+int skiff_arch_vcpu_init(struct skiff *s)
+{
+    struct kvm_regs regs;
+
     memset(&regs, 0, sizeof(regs));
     regs.rip = s->image.entry;
     regs.rsp = s->guest.size - 8;

@@ -17,7 +17,7 @@ static void usage(FILE *f)
                "Options:\n"
                "  --mem=N                     guest memory in MiB (default 512, max 4096)\n"
                "  --quiet                     print no warnings of skiff's own\n"
-            "  --no-net-ring               no ring I/O: network frames go through hypercalls\n"
+               "  --no-net-ring               no ring I/O: network frames go through hypercalls\n"
                "  --help                      print this help and exit\n"
                "  --version                   print the version and exit\n");
     for (const struct skiff_module *const *m = skiff_modules; *m; m++)
@@ -142,6 +142,7 @@ int main(int argc, char **argv)
         skiff_set_error("refusing to run with personality READ_IMPLIES_EXEC");
         die(NULL, SKIFF_EXIT_HOST);
     }
+    skiff_kvm_start(&s);
     s.quiet = o.quiet;
     for (size_t i = 0; i < MFT_MAX_ENTRIES; i++)
         s.dev_fds[i] = -1;
@@ -159,7 +160,7 @@ int main(int argc, char **argv)
             die(&s, status);
     size_memory(&s, &o);
 
-    if ((status = skiff_kvm_create(&s)))
+    if ((status = skiff_guest_alloc(&s.guest)))
         die(&s, status);
     if (skiff_elf_load(fd, skiff_arch_elf_machine, s.guest.mem, s.guest.alloc_size, &s.image) < 0) {
         char msg[512];
@@ -176,6 +177,8 @@ int main(int argc, char **argv)
         die(&s, SKIFF_EXIT_IMAGE);
     }
     skiff_arch_setup_memory(&s);
+    if ((status = skiff_kvm_finish(&s)))
+        die(&s, status);
     for (const struct skiff_module *const *m = skiff_modules; *m; m++)
         if ((*m)->setup && (status = (*m)->setup(&s)))
             die(&s, status);

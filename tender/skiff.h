@@ -59,6 +59,9 @@ int skiff_guest_write(const struct skiff_guest *g, uint64_t gpa, const void *src
 /* Like skiff_gpa_to_host(), but a bad range sets the error and yields NULL. */
 void *skiff_guest_range(const struct skiff_guest *g, uint64_t gpa, uint64_t len);
 
+/* Maps g->alloc_size bytes of zeroed guest memory at g->mem. Returns 0 or SKIFF_EXIT_HOST. */
+int skiff_guest_alloc(struct skiff_guest *g);
+
 /* Rounds requested bytes to the ABI's memory size (2 MiB steps, at least 2 MiB). Returns -1
  * with an error if the result exceeds HVT_MEM_MAX; sets *adjusted if rounding changed it. */
 int skiff_mem_size(uint64_t requested, uint64_t *size, bool *adjusted);
@@ -120,7 +123,7 @@ struct skiff_devopt {
 
 struct skiff_options {
     bool help, version, quiet;
-    bool no_net_ring; /* serve network devices through hypercalls only */
+    bool no_net_ring;   /* serve network devices through hypercalls only */
     uint64_t mem_bytes; /* requested guest memory, before ABI rounding */
     const char *kernel;
     int guest_argc;
@@ -269,9 +272,12 @@ void skiff_boot_info_write(struct skiff *s, const char *cmdline);
 
 /* ---- kvm.c: arch-independent KVM ---- */
 
-/* Opens /dev/kvm, checks the API, creates the VM with guest memory of s->guest.alloc_size
- * bytes at GPA 0 and one vCPU. Returns 0, or SKIFF_EXIT_HOST with an error. */
-int skiff_kvm_create(struct skiff *s);
+/* Starts opening /dev/kvm and creating the VM and its vCPU in a helper thread (then
+ * skiff_arch_kvm_prepare()), so that the kernel's work overlaps the reading of the image. */
+void skiff_kvm_start(struct skiff *s);
+/* Waits for that, then registers s->guest as the VM's memory at GPA 0. Returns 0, or
+ * SKIFF_EXIT_HOST with an error (no KVM, a missing capability, ...). */
+int skiff_kvm_finish(struct skiff *s);
 /* Runs the vCPU until the guest halts or fails. Returns the process exit status. */
 int skiff_kvm_run(struct skiff *s);
 /* Makes SIGINT and SIGTERM stop the run loop promptly (KVM_RUN and POLL are interrupted). */
@@ -285,10 +291,15 @@ int skiff_kvm_protect(struct skiff *s);
 
 /* ELF e_machine accepted on this architecture. */
 extern const unsigned skiff_arch_elf_machine;
+/* Runs in skiff_kvm_start()'s thread once the vCPU exists: fetches what vCPU setup will need
+ * from the kernel (x86_64: the supported CPUID table, the TSC frequency). Must not call
+ * skiff_set_error(); returns 0, or -1 with skiff_arch_prepare_error() describing why. */
+int skiff_arch_kvm_prepare(struct skiff *s);
+const char *skiff_arch_prepare_error(void);
 /* Writes page tables (and GDT) into guest memory per ABI.md 3.2-3.6. */
 void skiff_arch_setup_memory(struct skiff *s);
-/* Sets the vCPU's initial state: entry, stack, boot info pointer, system registers, CPUID;
- * sets s->cpu_cycle_freq. Returns 0 or SKIFF_EXIT_HOST with an error. */
+/* Sets what depends on the image: entry, stack, boot info pointer (system registers, CPUID
+ * and s->cpu_cycle_freq came from skiff_arch_kvm_prepare()). Returns 0 or SKIFF_EXIT_HOST. */
 int skiff_arch_vcpu_init(struct skiff *s);
 
 struct kvm_ioeventfd;
