@@ -95,6 +95,10 @@ static int parse_option(const char *arg, const char *const *known_keys, struct s
         o->quiet = true;
         return 0;
     }
+    if (strcmp(arg, "--json") == 0) {
+        o->json = true;
+        return 0;
+    }
     if (strcmp(arg, "--no-net-ring") == 0) {
         o->no_net_ring = true;
         return 0;

@@ -185,6 +185,7 @@ int skiff_kvm_run(struct skiff *s)
             skiff_set_error("KVM: KVM_RUN: %s", strerror(errno));
             return SKIFF_EXIT_HOST;
         }
+        s->exits++;
         action = skiff_arch_decode_exit(s, &nr, &gpa, &status);
         if (action == SKIFF_ACTION_FAIL)
             return status;

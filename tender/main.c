@@ -11,15 +11,17 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: skiff [OPTIONS] [--] KERNEL [ARGS...]\n"
-               "Boots KERNEL, a Solo5 hvt unikernel (ELF), on KVM and exits with its status.\n"
-               "ARGS become the guest's command line.\n\n"
-               "Options:\n"
-               "  --mem=N                     guest memory in MiB (default 512, max 4096)\n"
-               "  --quiet                     print no warnings of skiff's own\n"
-               "  --no-net-ring               no ring I/O: network frames go through hypercalls\n"
-               "  --help                      print this help and exit\n"
-               "  --version                   print the version and exit\n");
+    fprintf(f,
+            "usage: skiff [OPTIONS] [--] KERNEL [ARGS...]\n"
+            "Boots KERNEL, a Solo5 hvt unikernel (ELF), on KVM and exits with its status.\n"
+            "ARGS become the guest's command line.\n\n"
+            "Options:\n"
+            "  --mem=N                     guest memory in MiB (default 512, max 4096)\n"
+            "  --quiet                     print no warnings of skiff's own\n"
+            "  --no-net-ring               no ring I/O: network frames go through hypercalls\n"
+            "  --json                      at exit, one JSON line on stderr: status, cause, times\n"
+            "  --help                      print this help and exit\n"
+            "  --version                   print the version and exit\n");
     for (const struct skiff_module *const *m = skiff_modules; *m; m++)
         if ((*m)->usage)
             fputs((*m)->usage, f);
@@ -35,6 +37,7 @@ static void usage(FILE *f)
 static void __attribute__((noreturn)) die(struct skiff *s, int status)
 {
     fprintf(stderr, "skiff: %s\n", skiff_error());
+    skiff_report_exit(s, status);
     if (s)
         for (const struct skiff_module *const *m = skiff_modules; *m; m++)
             if ((*m)->teardown)
@@ -126,10 +129,12 @@ int main(int argc, char **argv)
     static struct skiff s;
     int fd, status;
 
+    skiff_report_start();
     if (skiff_cli_parse(argc, argv, module_keys(), &o) < 0) {
         fprintf(stderr, "skiff: %s\nTry 'skiff --help' for more information.\n", skiff_error());
         return SKIFF_EXIT_USAGE;
     }
+    skiff_report_enable(o.json);
     if (o.help) {
         usage(stdout);
         return 0;
@@ -189,9 +194,11 @@ int main(int argc, char **argv)
     skiff_kvm_catch_signals(&s);
     if ((status = skiff_sandbox_enter(&s)))
         die(&s, status);
+    skiff_report_running();
     status = skiff_kvm_run(&s);
     if (!s.halted)
         die(&s, status);
+    skiff_report_exit(&s, status);
     for (const struct skiff_module *const *m = skiff_modules; *m; m++)
         if ((*m)->teardown)
             (*m)->teardown(&s);

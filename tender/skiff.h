@@ -124,6 +124,7 @@ struct skiff_devopt {
 struct skiff_options {
     bool help, version, quiet;
     bool no_net_ring;   /* serve network devices through hypercalls only */
+    bool json;          /* --json: one JSON line on stderr at exit */
     uint64_t mem_bytes; /* requested guest memory, before ABI rounding */
     const char *kernel;
     int guest_argc;
@@ -177,6 +178,7 @@ struct skiff {
     bool quiet; /* --quiet: no warnings of skiff's own */
     bool halted;
     int exit_status; /* the guest's, once halted */
+    uint64_t exits;  /* VM exits seen by the run loop */
 };
 
 /* ---- modules: console, block, net, ... each in its own file ---- */
@@ -263,6 +265,19 @@ void skiff_ring_stop(void);
  * process with SIGSYS. Call once every resource is open, right before skiff_kvm_run(). Returns
  * 0, or SKIFF_EXIT_HOST with an error. A no-op in builds with SKIFF_NO_SANDBOX (make asan). */
 int skiff_sandbox_enter(const struct skiff *s);
+
+/* ---- report.c: --json ---- */
+
+/* Records the start time (call first thing in main). */
+void skiff_report_start(void);
+/* Turns the exit line on or off. */
+void skiff_report_enable(bool on);
+/* Records the moment the guest starts running. */
+void skiff_report_running(void);
+/* The class of an exit status: "guest" if the guest halted, else "usage", "image", ... */
+const char *skiff_exit_class(int status, bool halted);
+/* If enabled, writes the JSON exit line for this status to stderr. s may be NULL. */
+void skiff_report_exit(const struct skiff *s, int status);
 
 /* ---- boot_info.c ---- */
 
