@@ -164,6 +164,14 @@ static int stopped_by_signal(void)
     return SKIFF_EXIT_SIGNAL_BASE + stop_signal;
 }
 
+enum skiff_exit_action skiff_readonly_fault(struct skiff *s, uint64_t gpa, int *status)
+{
+    skiff_set_error("KVM: host/guest translation fault: guest wrote to read-only memory at "
+                    "gpa=0x%llx, pc=0x%llx",
+                    (unsigned long long)gpa, (unsigned long long)skiff_arch_pc(s));
+    return skiff_action_fail(status, SKIFF_EXIT_FAULT);
+}
+
 int skiff_kvm_run(struct skiff *s)
 {
     for (;;) {

@@ -147,12 +147,6 @@ uint64_t skiff_arch_pc(struct skiff *s)
     return pc;
 }
 
-static enum skiff_exit_action fail(int *status, int code)
-{
-    *status = code;
-    return SKIFF_ACTION_FAIL;
-}
-
 /* A hypercall is a 32-bit store of the argument's GPA to HVT_HYPERCALL_MMIO_BASE + (nr << 3). */
 static enum skiff_exit_action decode_mmio(struct skiff *s, unsigned *nr, uint64_t *gpa, int *status)
 {
@@ -160,20 +154,15 @@ static enum skiff_exit_action decode_mmio(struct skiff *s, unsigned *nr, uint64_
     uint64_t addr = run->mmio.phys_addr;
     uint32_t value;
 
-    if (addr < s->guest.alloc_size) {
-        /* Inside RAM: a store to a page the host maps read-only (text, rodata). */
-        skiff_set_error("KVM: host/guest translation fault: guest wrote to read-only memory at "
-                        "gpa=0x%llx, pc=0x%llx",
-                        (unsigned long long)addr, (unsigned long long)skiff_arch_pc(s));
-        return fail(status, SKIFF_EXIT_FAULT);
-    }
+    if (addr < s->guest.alloc_size)
+        return skiff_readonly_fault(s, addr, status);
     if (!run->mmio.is_write || run->mmio.len != 4 || addr < HVT_HYPERCALL_MMIO_BASE ||
         addr - HVT_HYPERCALL_MMIO_BASE >= MMIO_WINDOW) {
         skiff_set_error("Invalid guest mmio access: addr=0x%llx, len=%u, %s, pc=0x%llx",
                         (unsigned long long)addr, run->mmio.len,
                         run->mmio.is_write ? "write" : "read",
                         (unsigned long long)skiff_arch_pc(s));
-        return fail(status, SKIFF_EXIT_HYPERCALL);
+        return skiff_action_fail(status, SKIFF_EXIT_HYPERCALL);
     }
     memcpy(&value, run->mmio.data, sizeof(value)); /* little-endian, like the guest */
     *nr = (unsigned)((addr - HVT_HYPERCALL_MMIO_BASE) >> 3);
@@ -209,27 +198,27 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
                         (unsigned long long)run->arm_nisv.fault_ipa,
                         (unsigned long long)run->arm_nisv.esr_iss,
                         (unsigned long long)skiff_arch_pc(s));
-        return fail(status, SKIFF_EXIT_HYPERCALL);
+        return skiff_action_fail(status, SKIFF_EXIT_HYPERCALL);
     case KVM_EXIT_SYSTEM_EVENT:
         /* The guest stopped the machine without HALT: like a vCPU shutdown on x86_64. */
         skiff_set_error("KVM: guest requested system %s (type %u) instead of a HALT "
                         "hypercall, pc=0x%llx",
                         system_event_name(run->system_event.type), run->system_event.type,
                         (unsigned long long)skiff_arch_pc(s));
-        return fail(status, SKIFF_EXIT_TRIPLE_FAULT);
+        return skiff_action_fail(status, SKIFF_EXIT_TRIPLE_FAULT);
     case KVM_EXIT_FAIL_ENTRY:
         skiff_set_error("KVM: entry failure: hw_entry_failure_reason=0x%llx",
                         (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-        return fail(status, SKIFF_EXIT_VMEXIT);
+        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
     case KVM_EXIT_INTERNAL_ERROR:
         skiff_set_error("KVM: internal error exit: suberror=0x%x, pc=0x%llx",
                         run->internal.suberror, (unsigned long long)skiff_arch_pc(s));
-        return fail(status, SKIFF_EXIT_VMEXIT);
+        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
     case KVM_EXIT_INTR:
         return SKIFF_ACTION_RESUME;
     default:
         skiff_set_error("KVM: unhandled exit: exit_reason=0x%x, pc=0x%llx", run->exit_reason,
                         (unsigned long long)skiff_arch_pc(s));
-        return fail(status, SKIFF_EXIT_VMEXIT);
+        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
     }
 }

@@ -172,12 +172,6 @@ uint64_t skiff_arch_pc(struct skiff *s)
     return regs.rip;
 }
 
-static enum skiff_exit_action fail(int *status, int code)
-{
-    *status = code;
-    return SKIFF_ACTION_FAIL;
-}
-
 static enum skiff_exit_action decode_io(struct skiff *s, unsigned *nr, uint64_t *gpa, int *status)
 {
     const struct kvm_run *run = s->kvm.run;
@@ -190,7 +184,7 @@ static enum skiff_exit_action decode_io(struct skiff *s, unsigned *nr, uint64_t 
         skiff_set_error("Invalid guest port access: port=0x%x, size=%u, %s, rip=0x%llx", port,
                         run->io.size, run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in",
                         (unsigned long long)skiff_arch_pc(s));
-        return fail(status, SKIFF_EXIT_HYPERCALL);
+        return skiff_action_fail(status, SKIFF_EXIT_HYPERCALL);
     }
     memcpy(&value, (const uint8_t *)run + run->io.data_offset, sizeof(value));
     *nr = port - HVT_HYPERCALL_PIO_BASE;
@@ -202,31 +196,26 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
                                               int *status)
 {
     const struct kvm_run *run = s->kvm.run;
-    unsigned long long rip;
 
     switch (run->exit_reason) {
     case KVM_EXIT_IO:
         return decode_io(s, nr, gpa, status);
     case KVM_EXIT_MMIO:
-        /* x86 guests have no MMIO: inside RAM this is a write to a page the host maps
-         * read-only (text, rodata), which some KVMs report this way instead of EFAULT. */
-        rip = skiff_arch_pc(s);
+        /* x86 guests have no MMIO devices. */
         if (run->mmio.phys_addr < s->guest.alloc_size)
-            skiff_set_error("KVM: host/guest translation fault: guest wrote to read-only "
-                            "memory at gpa=0x%llx, rip=0x%llx",
-                            (unsigned long long)run->mmio.phys_addr, rip);
-        else
-            skiff_set_error("KVM: guest accessed gpa=0x%llx outside its memory, rip=0x%llx",
-                            (unsigned long long)run->mmio.phys_addr, rip);
-        return fail(status, SKIFF_EXIT_FAULT);
+            return skiff_readonly_fault(s, run->mmio.phys_addr, status);
+        skiff_set_error("KVM: guest accessed gpa=0x%llx outside its memory, rip=0x%llx",
+                        (unsigned long long)run->mmio.phys_addr,
+                        (unsigned long long)skiff_arch_pc(s));
+        return skiff_action_fail(status, SKIFF_EXIT_FAULT);
     case KVM_EXIT_SHUTDOWN:
         skiff_set_error("KVM: guest triple fault (vCPU shutdown), rip=0x%llx",
                         (unsigned long long)skiff_arch_pc(s));
-        return fail(status, SKIFF_EXIT_TRIPLE_FAULT);
+        return skiff_action_fail(status, SKIFF_EXIT_TRIPLE_FAULT);
     case KVM_EXIT_FAIL_ENTRY:
         skiff_set_error("KVM: entry failure: hw_entry_failure_reason=0x%llx",
                         (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-        return fail(status, SKIFF_EXIT_VMEXIT);
+        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
     case KVM_EXIT_INTERNAL_ERROR:
         skiff_set_error("KVM: internal error exit: suberror=0x%x%s, rip=0x%llx",
                         run->internal.suberror,
@@ -234,16 +223,16 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
                             ? " (KVM cannot emulate the guest's instruction)"
                             : "",
                         (unsigned long long)skiff_arch_pc(s));
-        return fail(status, SKIFF_EXIT_VMEXIT);
+        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
     case KVM_EXIT_INTR:
         return SKIFF_ACTION_RESUME;
     case KVM_EXIT_HLT:
         skiff_set_error("KVM: unhandled exit: exit_reason=0x%x (guest executed HLT), rip=0x%llx",
                         run->exit_reason, (unsigned long long)skiff_arch_pc(s));
-        return fail(status, SKIFF_EXIT_VMEXIT);
+        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
     default:
         skiff_set_error("KVM: unhandled exit: exit_reason=0x%x, rip=0x%llx", run->exit_reason,
                         (unsigned long long)skiff_arch_pc(s));
-        return fail(status, SKIFF_EXIT_VMEXIT);
+        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
     }
 }

@@ -141,25 +141,9 @@ int skiff_net_fd(const struct skiff *s, uint64_t handle)
     return s->dev_fds[handle];
 }
 
-static int hc_net_write(struct skiff *s, uint64_t gpa)
-{
-    struct hvt_hc_net_io r;
-    const uint8_t *buf;
-    int fd, status;
-
-    if ((status = skiff_guest_read(&s->guest, gpa, &r, sizeof(r))))
-        return status;
-    r.ret = HVT_R_EINVAL;
-    if ((fd = skiff_net_fd(s, r.handle)) >= 0) {
-        if (!(buf = skiff_guest_range(&s->guest, r.data, r.len)))
-            return SKIFF_EXIT_HYPERCALL;
-        if ((status = skiff_net_send(fd, buf, r.len, &r.ret)))
-            return status;
-    }
-    return skiff_guest_write(&s->guest, gpa, &r, sizeof(r));
-}
-
-static int hc_net_read(struct skiff *s, uint64_t gpa)
+/* NET_WRITE and NET_READ: the frame buffer is checked like any guest range; an invalid handle
+ * is the guest's error (EINVAL), a host failure ends the run. */
+static int net_io(struct skiff *s, uint64_t gpa, bool write)
 {
     struct hvt_hc_net_io r;
     uint8_t *buf;
@@ -171,10 +155,22 @@ static int hc_net_read(struct skiff *s, uint64_t gpa)
     if ((fd = skiff_net_fd(s, r.handle)) >= 0) {
         if (!(buf = skiff_guest_range(&s->guest, r.data, r.len)))
             return SKIFF_EXIT_HYPERCALL;
-        if ((status = skiff_net_recv(fd, buf, &r.len, &r.ret)))
+        status = write ? skiff_net_send(fd, buf, r.len, &r.ret)
+                       : skiff_net_recv(fd, buf, &r.len, &r.ret);
+        if (status)
             return status;
     }
     return skiff_guest_write(&s->guest, gpa, &r, sizeof(r));
+}
+
+static int hc_net_write(struct skiff *s, uint64_t gpa)
+{
+    return net_io(s, gpa, true);
+}
+
+static int hc_net_read(struct skiff *s, uint64_t gpa)
+{
+    return net_io(s, gpa, false);
 }
 
 int skiff_net_send(int fd, const uint8_t *buf, uint64_t len, int32_t *ret)

@@ -330,6 +330,17 @@ enum skiff_exit_action {
     SKIFF_ACTION_RESUME,    /* nothing to do, run again */
     SKIFF_ACTION_FAIL       /* *status is set, with an error */
 };
+/* For decode hooks: stores code in *status and tells the run loop to stop. */
+static inline enum skiff_exit_action skiff_action_fail(int *status, int code)
+{
+    *status = code;
+    return SKIFF_ACTION_FAIL;
+}
+/* For decode hooks: an MMIO exit at gpa inside guest RAM is a guest write to memory the host
+ * maps read-only (text, rodata), which some KVMs report this way instead of EFAULT from
+ * KVM_RUN. Sets the error ("host/guest translation fault", the words upstream tests look for)
+ * and returns SKIFF_ACTION_FAIL with SKIFF_EXIT_FAULT. */
+enum skiff_exit_action skiff_readonly_fault(struct skiff *s, uint64_t gpa, int *status);
 /* Decodes the exit in s->kvm.run. */
 enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uint64_t *gpa,
                                               int *status);

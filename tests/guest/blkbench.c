@@ -2,21 +2,11 @@
  * "seq SIZE": writes then reads the whole device in SIZE-byte requests.
  * "rand SIZE COUNT": COUNT writes then COUNT reads of SIZE bytes at random aligned offsets.
  * Prints "blkbench: OP bytes=B ns=T" per phase, then "SUCCESS". */
+#include "args.h"
 #include "skiff_libc.h"
 #include "solo5.h"
 
 static uint8_t buf[1 << 20] __attribute__((aligned(4096)));
-
-static unsigned long number(const char **p)
-{
-    unsigned long v = 0;
-
-    while (**p == ' ')
-        (*p)++;
-    while (**p >= '0' && **p <= '9')
-        v = v * 10 + (unsigned long)(*(*p)++ - '0');
-    return v;
-}
 
 /* The offset of request i: in order, or scattered by a fixed multiplicative hash. */
 static solo5_off_t offset_of(unsigned long i, int random, size_t size, uint64_t slots)
@@ -50,7 +40,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     int random = si->cmdline[0] == 'r';
     struct solo5_block_info info;
     solo5_handle_t h;
-    size_t size = number(&p);
+    size_t size = arg_number(&p);
     unsigned long count;
     uint64_t slots;
 
@@ -61,7 +51,7 @@ int solo5_app_main(const struct solo5_start_info *si)
         return 1;
     }
     slots = info.capacity / size;
-    count = random ? number(&p) : slots;
+    count = random ? arg_number(&p) : slots;
     memset(buf, 0x5a, size);
     if (phase(h, 1, random, size, count, slots) || phase(h, 0, random, size, count, slots))
         return 1;

@@ -4,21 +4,11 @@
  * "rx N SECONDS": counts frames until N arrived or SECONDS passed, then prints the rate
  * measured from the first frame on.
  * Output: "netbench: MODE frames=F bytes=B ns=T" then "SUCCESS". */
+#include "args.h"
 #include "skiff_libc.h"
 #include "solo5.h"
 
 static uint8_t frame[9018];
-
-static unsigned long number(const char **p)
-{
-    unsigned long v = 0;
-
-    while (**p == ' ')
-        (*p)++;
-    while (**p >= '0' && **p <= '9')
-        v = v * 10 + (unsigned long)(*(*p)++ - '0');
-    return v;
-}
 
 static void report(const char *mode, unsigned long frames, unsigned long long bytes,
                    solo5_time_t ns)
@@ -38,8 +28,8 @@ int solo5_app_main(const struct solo5_start_info *si)
 
     if (solo5_net_acquire("service0", &h, &info) != SOLO5_R_OK)
         return 1;
-    n = number(&p);
-    arg2 = number(&p);
+    n = arg_number(&p);
+    arg2 = arg_number(&p);
     start = solo5_clock_monotonic();
     if (si->cmdline[0] == 't') {
         size_t size = arg2 < 60 ? 60 : arg2 > info.mtu + 14 ? info.mtu + 14 : arg2;

@@ -2,8 +2,8 @@
  * Command line: IP [COUNT]. With COUNT, it exits 0 after answering COUNT echo requests.
  * Built with one NIC ("service0"); ping2.c builds it with two ("service0" at IP, "service1"
  * at IP with its third octet plus one). Prints "SERVING" once ready. */
-#include "skiff_libc.h"
-#include "solo5.h"
+#include "args.h"
+#include "eth.h"
 
 #ifndef PING_NICS
 #define PING_NICS 1
@@ -19,44 +19,6 @@ static struct nic nics[PING_NICS];
 static uint8_t frame[9018];
 static unsigned long answered, limit;
 
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static uint16_t checksum(const uint8_t *p, size_t len)
-{
-    uint32_t sum = 0;
-
-    for (; len > 1; p += 2, len -= 2)
-        sum += get16(p);
-    if (len)
-        sum += (uint32_t)p[0] << 8;
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return (uint16_t)~sum;
-}
-
-static int parse_ip(const char **s, uint8_t ip[4])
-{
-    for (int i = 0; i < 4; i++) {
-        unsigned v = 0, digits = 0;
-
-        while (**s >= '0' && **s <= '9' && digits < 3)
-            v = v * 10 + (unsigned)(*(*s)++ - '0'), digits++;
-        if (!digits || v > 255 || (i < 3 && *(*s)++ != '.'))
-            return -1;
-        ip[i] = (uint8_t)v;
-    }
-    return 0;
-}
-
 /* Turns the frame around: the reply goes back to where the request came from. */
 static void swap_ethernet(const struct nic *n)
 {
@@ -68,11 +30,11 @@ static int handle_arp(const struct nic *n, size_t len)
 {
     uint8_t *arp = frame + 14;
 
-    if (len < 42 || get16(arp) != 1 || get16(arp + 2) != 0x0800 || get16(arp + 6) != 1 ||
-        memcmp(arp + 24, n->ip, 4) != 0)
+    if (len < 42 || eth_get16(arp) != 1 || eth_get16(arp + 2) != 0x0800 ||
+        eth_get16(arp + 6) != 1 || memcmp(arp + 24, n->ip, 4) != 0)
         return 0;
     swap_ethernet(n);
-    put16(arp + 6, 2);
+    eth_put16(arp + 6, 2);
     memcpy(arp + 18, arp + 8, 10); /* requester's MAC and IP become the target */
     memcpy(arp + 8, n->info.mac_address, 6);
     memcpy(arp + 14, n->ip, 4);
@@ -88,7 +50,7 @@ static int is_echo_request(const struct nic *n, size_t len)
     if (len < 34 || (ip[0] >> 4) != 4 || ip[9] != 1 || memcmp(ip + 16, n->ip, 4) != 0)
         return 0;
     ihl = (size_t)(ip[0] & 0xf) * 4;
-    total = get16(ip + 2);
+    total = eth_get16(ip + 2);
     return ihl >= 20 && total >= ihl + 8 && 14 + total <= len && ip[ihl] == 8;
 }
 
@@ -96,22 +58,22 @@ static int is_echo_request(const struct nic *n, size_t len)
 static size_t echo_reply(const struct nic *n)
 {
     uint8_t *ip = frame + 14;
-    size_t ihl = (size_t)(ip[0] & 0xf) * 4, total = get16(ip + 2);
+    size_t ihl = (size_t)(ip[0] & 0xf) * 4, total = eth_get16(ip + 2);
 
     swap_ethernet(n);
     memcpy(ip + 16, ip + 12, 4);
     memcpy(ip + 12, n->ip, 4);
-    put16(ip + 10, 0);
-    put16(ip + 10, checksum(ip, ihl));
+    eth_put16(ip + 10, 0);
+    eth_put16(ip + 10, eth_checksum(ip, ihl, 0));
     ip[ihl] = 0;
-    put16(ip + ihl + 2, 0);
-    put16(ip + ihl + 2, checksum(ip + ihl, total - ihl));
+    eth_put16(ip + ihl + 2, 0);
+    eth_put16(ip + ihl + 2, eth_checksum(ip + ihl, total - ihl, 0));
     return 14 + total;
 }
 
 static void serve(const struct nic *n, size_t len)
 {
-    uint16_t type = get16(frame + 12);
+    uint16_t type = eth_get16(frame + 12);
     size_t out = 0;
 
     if (type == 0x0806 && handle_arp(n, len)) {
@@ -130,14 +92,11 @@ int solo5_app_main(const struct solo5_start_info *si)
     const char *p = si->cmdline;
     uint8_t ip[4];
 
-    if (parse_ip(&p, ip) < 0) {
+    if (eth_parse_ip(&p, ip) < 0) {
         printf("usage: IP [COUNT]\n");
         return 1;
     }
-    while (*p == ' ')
-        p++;
-    while (*p >= '0' && *p <= '9')
-        limit = limit * 10 + (unsigned long)(*p++ - '0');
+    limit = arg_number(&p);
     for (int i = 0; i < PING_NICS; i++) {
         if (solo5_net_acquire(names[i], &nics[i].handle, &nics[i].info) != SOLO5_R_OK) {
             printf("cannot acquire %s\n", names[i]);
@@ -145,12 +104,11 @@ int solo5_app_main(const struct solo5_start_info *si)
         }
         memcpy(nics[i].ip, ip, 4);
         nics[i].ip[2] = (uint8_t)(ip[2] + i);
-        printf("%s: %d.%d.%d.%d mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u\n", names[i],
-               nics[i].ip[0], nics[i].ip[1], nics[i].ip[2], nics[i].ip[3],
-               nics[i].info.mac_address[0], nics[i].info.mac_address[1],
-               nics[i].info.mac_address[2], nics[i].info.mac_address[3],
-               nics[i].info.mac_address[4], nics[i].info.mac_address[5],
-               (unsigned)nics[i].info.mtu);
+        printf(
+            "%s: %d.%d.%d.%d mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u\n", names[i], nics[i].ip[0],
+            nics[i].ip[1], nics[i].ip[2], nics[i].ip[3], nics[i].info.mac_address[0],
+            nics[i].info.mac_address[1], nics[i].info.mac_address[2], nics[i].info.mac_address[3],
+            nics[i].info.mac_address[4], nics[i].info.mac_address[5], (unsigned)nics[i].info.mtu);
     }
     printf("SERVING\n");
     while (!limit || answered < limit) {
