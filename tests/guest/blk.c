@@ -31,12 +31,19 @@ static int fail(const char *what, uint64_t at)
     return 1;
 }
 
+/* Every STRIDE-th block, then always the last one, so both ends of the disk are covered. */
+static uint64_t next_block(uint64_t b, uint64_t blocks)
+{
+    if (b + STRIDE < blocks || b == blocks - 1)
+        return b + STRIDE;
+    return blocks - 1;
+}
+
 static int fill_disk(int disk, solo5_handle_t h, const struct solo5_block_info *bi)
 {
     uint64_t blocks = bi->capacity / bi->block_size;
 
-    for (uint64_t b = 0; b < blocks; b = b + STRIDE < blocks || b == blocks - 1 ? b + STRIDE
-                                                                                : blocks - 1) {
+    for (uint64_t b = 0; b < blocks; b = next_block(b, blocks)) {
         for (size_t w = 0; w < bi->block_size / 8; w++)
             buf[w] = pattern(disk, b, w);
         if (solo5_block_write(h, b * bi->block_size, (const uint8_t *)buf, bi->block_size))
@@ -49,8 +56,7 @@ static int check_disk(int disk, solo5_handle_t h, const struct solo5_block_info 
 {
     uint64_t blocks = bi->capacity / bi->block_size;
 
-    for (uint64_t b = 0; b < blocks; b = b + STRIDE < blocks || b == blocks - 1 ? b + STRIDE
-                                                                                : blocks - 1) {
+    for (uint64_t b = 0; b < blocks; b = next_block(b, blocks)) {
         if (solo5_block_read(h, b * bi->block_size, (uint8_t *)buf, bi->block_size))
             return fail("read", b);
         for (size_t w = 0; w < bi->block_size / 8; w++)

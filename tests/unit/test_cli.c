@@ -14,7 +14,7 @@ static struct skiff_options o;
 
 #define PARSE(...)                                                                                 \
     ({                                                                                             \
-        char *argv_[] = {"skiff", __VA_ARGS__, NULL};                                              \
+        static char *argv_[] = {"skiff", __VA_ARGS__, NULL};                                       \
         skiff_cli_parse((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, keys, &o);             \
     })
 
