@@ -1,8 +1,10 @@
 # skiff: one Makefile for the tender, the guest bindings, the tools and the tests.
 #   make                 build the tender, bindings, tools and test unikernels for ARCH
 #   make demo            build and boot the demo unikernel
-#   make check           unit tests and integration tests on real /dev/kvm (x86_64: guests
-#                        in user mode, then again in kernel mode, see docs/user-mode.md)
+#   make check           every test, one summary line: unit (plain and ASan), integration on
+#                        /dev/kvm (x86_64 guests in user mode, then in kernel mode, see
+#                        docs/user-mode.md), fuzzing (bounded), both test VMs
+#   make check-x86_64-vm the x86_64 guests on nested KVM in a QEMU VM (tests/vm/run)
 #   make GUEST_MODE=kernel  x86_64 test unikernels all at CPL0, in build/x86_64-kernel
 #   make static          a static skiff in build/ARCH-static, for container images
 #   make check-aarch64   cross-build for aarch64 and run its tests on arm64 KVM inside QEMU
@@ -190,12 +192,12 @@ $(MKBADELF): tests/badelf/mkbadelf.c
 	$(say) CC $@
 	$(Q)$(HOSTCC) $(WARN) -O1 -g -D_GNU_SOURCE -Iinclude -o $@ $<
 
-# ---- aarch64 test VM (tests/aarch64/run): the VM's /init, hand-written guests and the
-# bindings' test unikernels ----
-AARCH64_TEST_FILES := $(SKIFF) $(BUILD)/tests/aarch64/init $(GUEST_IMAGES) \
-	$(patsubst tests/aarch64/%.S,$(BUILD)/tests/aarch64/%.hvt,$(wildcard tests/aarch64/*.S))
+# ---- test VM (tests/vm/run): its /init, the test unikernels and, on aarch64, the
+# hand-written guests of tests/aarch64 ----
+VM_TEST_FILES := $(SKIFF) $(BUILD)/tests/vm/init $(GUEST_IMAGES) $(CPUWORK_NATIVE) \
+	$(patsubst tests/$(ARCH)/%.S,$(BUILD)/tests/$(ARCH)/%.hvt,$(wildcard tests/$(ARCH)/*.S))
 
-$(BUILD)/tests/aarch64/init: tests/aarch64/init.c tests/aarch64/setup.c tests/aarch64/setup.h
+$(BUILD)/tests/vm/init: tests/vm/init.c tests/vm/setup.c tests/vm/setup.h
 	@mkdir -p $(dir $@)
 	$(say) CC $@
 	$(Q)$(CC) $(WARN) -O2 -D_GNU_SOURCE -static -o $@ $(filter %.c,$^)
@@ -206,7 +208,7 @@ $(BUILD)/tests/aarch64/%.hvt: tests/aarch64/%.S tests/aarch64/%.lds
 	$(Q)$(CC) -nostdlib -static -no-pie -Wl,-T,tests/aarch64/$*.lds -Wl,--build-id=none \
 		-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -o $@ $<
 
-aarch64-test-files: $(AARCH64_TEST_FILES)
+vm-test-files: $(VM_TEST_FILES)
 
 # ---- sanitizers: unit tests and the tender with ASan + UBSan, in build/ARCH-asan ----
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -249,10 +251,21 @@ deps:
 demo: deps all
 	$(SKIFF) --mem=32 $(BUILD)/tests/guest/hello.hvt Hello_from_skiff
 
-check: deps all $(UNIT_BINS) $(MKBADELF) asan fuzz-build
+# Everything, with one summary line at the end: unit tests (also under ASan), the integration
+# scripts on this host's /dev/kvm, the x86_64 guests again at CPL0, bounded fuzzing, and the
+# test VMs: x86_64 guests on nested KVM (AMD SVM under QEMU) and the aarch64 suite on arm64
+# KVM. A host without /dev/kvm skips (and counts) its guest cases; the VMs still run them.
+ifeq ($(ARCH),x86_64)
+check: export KERNEL_BUILD := build/x86_64-kernel
+check: export VM_SUITES := x86_64:build/x86_64-static:build/x86_64-kernel aarch64:build/aarch64
+check: deps vm-deps all $(UNIT_BINS) $(MKBADELF) asan fuzz-build
+	$(Q)$(MAKE) --no-print-directory GUEST_MODE=kernel all
+	$(Q)$(MAKE) --no-print-directory STATIC=1 BUILD=build/x86_64-static vm-test-files
+	$(Q)$(MAKE) --no-print-directory aarch64-vm-files
 	$(Q)tests/run-all $(BUILD)
-ifeq ($(ARCH)-$(GUEST_MODE),x86_64-user)
-	$(Q)$(MAKE) --no-print-directory check-kernel
+else
+check: deps all $(UNIT_BINS) $(MKBADELF)
+	$(Q)tests/run-all $(BUILD)
 endif
 
 # The integration tests that boot test unikernels, again with all of them at CPL0 (unit,
@@ -268,15 +281,24 @@ static:
 check-unit: $(UNIT_BINS)
 	$(Q)tests/run-all --unit-only $(BUILD)
 
-# Cross-builds a static aarch64 skiff and the aarch64 test files, then runs them on arm64 KVM
-# inside QEMU (a few minutes; the kernel is cached, see tests/aarch64/run).
-AARCH64_MAKE := $(MAKE) ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu- STATIC=1
-check-aarch64:
-	$(Q)tools/install-deps-aarch64
+# The test VMs alone (tests/vm/run): the aarch64 suite cross-built and run on arm64 KVM, the
+# x86_64 guests (user and kernel mode) on nested KVM; a few minutes each, kernels cached.
+AARCH64_MAKE := $(MAKE) --no-print-directory ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu- STATIC=1
+vm-deps:
+	$(Q)tools/install-deps-vm
+
+aarch64-vm-files:
 	$(Q)if [ -f build/aarch64/skiff ] && readelf -l build/aarch64/skiff | grep -q INTERP; then \
 		rm -f build/aarch64/skiff; fi
-	$(Q)$(AARCH64_MAKE) aarch64-test-files
-	$(Q)tests/aarch64/run build/aarch64
+	$(Q)$(AARCH64_MAKE) vm-test-files
+
+check-aarch64: vm-deps aarch64-vm-files
+	$(Q)tests/vm/run aarch64 build/aarch64
+
+check-x86_64-vm: vm-deps
+	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 STATIC=1 BUILD=build/x86_64-static vm-test-files
+	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 GUEST_MODE=kernel all
+	$(Q)tests/vm/run x86_64 build/x86_64-static build/x86_64-kernel
 
 # Every figure of tools/bench; kernel-mode images are built too, to compare the two modes.
 bench: all $(CPUWORK_NATIVE)
@@ -297,7 +319,8 @@ clean:
 	rm -rf build
 
 .PHONY: asan check-unit-asan fuzz fuzz-build
-.PHONY: all deps demo static check check-kernel check-unit check-aarch64 aarch64-test-files \
+.PHONY: all deps demo static check check-kernel check-unit check-aarch64 check-x86_64-vm \
+	vm-deps vm-test-files aarch64-vm-files \
 	bench bench-cpu format clean
 .DELETE_ON_ERROR:
 

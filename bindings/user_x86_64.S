@@ -77,8 +77,13 @@ user_frame_rsp:
  * guest memory then reaches the tender as a fault on memory it does not back (exit 81, "outside
  * its memory") instead of raising #PF inside the guest. The tender's own tables (0x2000-0x8fff)
  * stay unmapped.
+ *
+ * They live in writable data although nothing here writes them: under nested paging (AMD NPT
+ * always, Intel EPT with accessed/dirty flags, which KVM enables) the CPU's walks of guest
+ * page tables are writes at the nested level, even with every A and D bit preset, so tables
+ * in memory the tender maps read-only stop the guest at its first access (KVM_RUN: EFAULT).
  */
-    .section .rodata.skiff_pagetables, "a", @progbits
+    .section .data.skiff_pagetables, "aw", @progbits
     .balign 4096
 skiff_pml4:
     .quad skiff_pdpt + TABLE

@@ -43,6 +43,17 @@ ping_case() {
     fi
 }
 
+echo "-- bad setups"
+expect net-missing-tap 69 'Could not attach interface: nosuchtap: no such network interface' -- $IN "$SKIFF" --net:service0=nosuchtap "$G/ping.hvt" 10.10.0.2
+expect net-not-tap 69 'Could not attach interface: lo: not a tap interface' -- $IN "$SKIFF" --net:service0=lo "$G/ping.hvt" 10.10.0.2
+expect net-bad-mac 64 "MAC address '02:00:zz:00:00:01' does not parse" -- $IN "$SKIFF" --net:service0=tap0 --net-mac:service0=02:00:zz:00:00:01 "$G/ping.hvt" 10.10.0.2
+expect net-multicast-mac 64 'is a multicast address' -- $IN "$SKIFF" --net:service0=tap0 --net-mac:service0=01:00:00:00:00:01 "$G/ping.hvt" 10.10.0.2
+expect net-not-attached 64 "Device 'service0' of type NET_BASIC declared but not attached" -- "$SKIFF" "$G/ping.hvt" 10.10.0.2
+expect net-long-name 64 'is too long' -- $IN "$SKIFF" --net:service0=abcdefghijklmnopq "$G/ping.hvt" 10.10.0.2
+
+# Everything below boots the ping server.
+need_kvm net-ping-server || exit 0
+
 echo "-- one NIC, ring I/O"
 if start_server "$TMP/srv.log" --net:service0=tap0 --net-mac:service0=02:00:00:00:00:2a "$G/ping.hvt" --solo5:debug 10.10.0.2; then
     grep -q 'mac 02:00:00:00:00:2a mtu 1500' "$TMP/srv.log" && pass net-mac-mtu || fail net-mac-mtu "$(head -3 "$TMP/srv.log")"
@@ -88,13 +99,7 @@ wait $server
 st=$?
 [ $st = 0 ] && grep -q 'answered 20 echo requests' "$TMP/srv3.log" && pass net-count-exit || fail net-count-exit "status $st"
 
-echo "-- bad setups"
-expect net-missing-tap 69 'Could not attach interface: nosuchtap: no such network interface' -- $IN "$SKIFF" --net:service0=nosuchtap "$G/ping.hvt" 10.10.0.2
-expect net-not-tap 69 'Could not attach interface: lo: not a tap interface' -- $IN "$SKIFF" --net:service0=lo "$G/ping.hvt" 10.10.0.2
-expect net-bad-mac 64 "MAC address '02:00:zz:00:00:01' does not parse" -- $IN "$SKIFF" --net:service0=tap0 --net-mac:service0=02:00:zz:00:00:01 "$G/ping.hvt" 10.10.0.2
-expect net-multicast-mac 64 'is a multicast address' -- $IN "$SKIFF" --net:service0=tap0 --net-mac:service0=01:00:00:00:00:01 "$G/ping.hvt" 10.10.0.2
-expect net-not-attached 64 "Device 'service0' of type NET_BASIC declared but not attached" -- "$SKIFF" "$G/ping.hvt" 10.10.0.2
-expect net-long-name 64 'is too long' -- $IN "$SKIFF" --net:service0=abcdefghijklmnopq "$G/ping.hvt" 10.10.0.2
+echo "-- a tap in use"
 if start_server "$TMP/busy.log" --net:service0=tap0 "$G/ping.hvt" 10.10.0.2; then
     expect net-tap-busy 69 'Could not attach interface: tap0: already in use' -- $IN "$SKIFF" --net:service0=tap0 "$G/ping.hvt" 10.10.0.2
     stop_server

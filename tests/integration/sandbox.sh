@@ -3,6 +3,7 @@
 # the tender issue an arbitrary syscall.)
 . "$(dirname "$0")/../lib.sh"
 G=$BUILD/tests/guest
+need_kvm sandbox-running-tender || exit 0
 
 # check_threads NAME PID: every thread of PID shows filter mode (2), one filter, no_new_privs.
 check_threads() {

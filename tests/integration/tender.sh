@@ -49,20 +49,21 @@ expect write-text 81 'host/guest translation fault' '!NOT_REACHED' -- "$SKIFF" -
 expect write-rodata 81 'host/guest translation fault' '!NOT_REACHED' -- "$SKIFF" --mem=32 "$X/writetext.hvt" rodata
 
 echo "-- signals"
-"$SKIFF" --mem=32 "$G/yield.hvt" >"$TMP/sig.out" 2>&1 &
-pid=$!
-sleep 0.3
-kill -TERM $pid
-wait $pid
-st=$?
-if [ $st = 143 ] && grep -q 'skiff: exiting on signal 15' "$TMP/sig.out"; then pass sigterm; else fail sigterm "status $st"; fi
-"$SKIFF" --mem=32 "$G/yield.hvt" >"$TMP/sig.out" 2>&1 &
-pid=$!
-sleep 0.3
-kill -INT $pid
-wait $pid
-st=$?
-if [ $st = 130 ]; then pass sigint; else fail sigint "status $st"; fi
+# signal_case NAME SIGNAL STATUS [PATTERN]: a sleeping guest's tender gets SIGNAL and must exit
+# with STATUS, its output matching PATTERN.
+signal_case() {
+    "$SKIFF" --mem=32 "$G/yield.hvt" >"$TMP/sig.out" 2>&1 &
+    local pid=$! st
+    sleep 0.3
+    kill -"$2" $pid
+    wait $pid
+    st=$?
+    if [ $st = "$3" ] && grep -q "${4:-}" "$TMP/sig.out"; then pass "$1"; else fail "$1" "status $st"; fi
+}
+if need_kvm signals; then
+    signal_case sigterm TERM 143 'skiff: exiting on signal 15'
+    signal_case sigint INT 130
+fi
 
 echo "-- --json"
 expect json-guest 0 '^\{"skiff": "[0-9.]+", "status": 0, "class": "guest", "guest_status": 0, "exits": [0-9]+, "setup_us": [0-9]+, "run_us": [0-9]+, "total_us": [0-9]+\}$' -- "$SKIFF" --json --mem=32 "$G/hello.hvt" --solo5:quiet

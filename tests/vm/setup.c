@@ -1,4 +1,4 @@
-/* setup.c: the set-up steps of tests/aarch64/init (files, taps, pings, the tun module). */
+/* setup.c: the set-up steps of the test VM's init (files, taps, pings, kernel modules). */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -167,7 +167,7 @@ static const char *ping_one(const char *spec)
         } req;
 
         memset(&req, 0, sizeof(req));
-        snprintf(req.data, sizeof(req.data), "skiff aarch64 ping %d", seq);
+        snprintf(req.data, sizeof(req.data), "skiff vm ping %d", seq);
         req.h.type = ICMP_ECHO;
         req.h.un.echo.id = htons(id);
         req.h.un.echo.sequence = htons((uint16_t)seq);
@@ -207,15 +207,38 @@ const char *check_wall(const char *out, size_t len)
     return NULL;
 }
 
-/* Loads /tun.ko if it is there; "yes", "no" (absent) or the error. */
-const char *load_tun(void)
+/* Loads the kernel modules /modules.txt names (one path per line, dependencies first): the
+ * kernels the runner boots build KVM (x86_64) and TUN as modules. Returns "none", "N loaded"
+ * or the first failure. */
+const char *load_modules(void)
 {
-    int fd = open("/tun.ko", O_RDONLY | O_CLOEXEC);
-    long r;
+    static char result[400];
+    char path[256];
+    int loaded = 0;
+    FILE *list = fopen("/modules.txt", "r");
 
-    if (fd < 0)
-        return "no";
-    r = syscall(SYS_finit_module, fd, "", 0);
-    close(fd);
-    return r == 0 || errno == EEXIST ? "yes" : strerror(errno);
+    if (!list)
+        return "none";
+    snprintf(result, sizeof(result), "none");
+    while (fgets(path, sizeof(path), list)) {
+        int fd;
+        long r = -1;
+
+        path[strcspn(path, "\r\n")] = '\0';
+        if (path[0] == '\0')
+            continue;
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            r = syscall(SYS_finit_module, fd, "", 0);
+            close(fd);
+        }
+        if (r != 0 && errno != EEXIST) {
+            snprintf(result, sizeof(result), "%s: %s", path, strerror(errno));
+            fclose(list);
+            return result;
+        }
+        snprintf(result, sizeof(result), "%d loaded", ++loaded);
+    }
+    fclose(list);
+    return result;
 }

@@ -1,6 +1,6 @@
 /* setup.h: set-up steps init runs for a case, before or while skiff runs (see init.c). */
-#ifndef SKIFF_AARCH64_SETUP_H
-#define SKIFF_AARCH64_SETUP_H
+#ifndef SKIFF_VM_SETUP_H
+#define SKIFF_VM_SETUP_H
 
 #include <stddef.h>
 
@@ -18,10 +18,10 @@ const char *do_ping(const char *spec);
 /* Finds "WALL <seconds>" in the len bytes at out and compares it with time(NULL): NULL if
  * within 2 s, else what is wrong. */
 const char *check_wall(const char *out, size_t len);
-/* Loads /tun.ko if present: returns "yes" (loaded or built in), "no" (absent) or the error. */
-const char *load_tun(void);
+/* Loads the modules /modules.txt lists, in order: "none", "N loaded" or the first error. */
+const char *load_modules(void);
 
 /* CLOCK_MONOTONIC in seconds (init.c). */
 double now(void);
 
-#endif /* SKIFF_AARCH64_SETUP_H */
+#endif /* SKIFF_VM_SETUP_H */

@@ -1,5 +1,5 @@
-/* init.c: /init of the aarch64 test VM: runs each case of /cases.txt under skiff, then powers off.
- */
+/* init.c: /init of the test VM (tests/vm/run): runs each case of /cases.txt under skiff, then
+ * powers off. */
 /*
  * A case is one line "NAME|STATUS|EXPECT|ARG..." (blank lines and '#' comments skipped):
  * /skiff runs with the space-separated ARGs, must exit with STATUS within CASE_TIMEOUT seconds
@@ -16,7 +16,7 @@
  *   +ping=A.B.C.D:COUNT[,A.B.C.D:COUNT]  once skiff prints "SERVING", send COUNT ICMP echo
  *                           requests to each address; each must be answered within 2 s
  *   +wall                   the output's "WALL <seconds>" must be within 2 s of the VM's clock
- * /tun.ko, if the initramfs has it, is loaded first (the kernel builds TUN as a module).
+ * The kernel modules /modules.txt lists (KVM on x86_64, TUN) are loaded first.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -243,6 +243,7 @@ int main(void)
     FILE *cases;
     int passed = 0, failed = 0;
     double start = now();
+    const char *modules;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (chdir("/") < 0)
@@ -254,8 +255,9 @@ int main(void)
     write_file("/proc/sys/vm/overcommit_memory", "1");
     mkdir("/tmp", 01777);
     verbose = kernel_arg("skiff.verbose=1");
-    printf("SKIFF-START kvm=%s tun=%s\n", access("/dev/kvm", R_OK | W_OK) == 0 ? "yes" : "no",
-           load_tun());
+    modules = load_modules();
+    printf("SKIFF-START modules=%s kvm=%s\n", modules,
+           access("/dev/kvm", R_OK | W_OK) == 0 ? "yes" : "no");
 
     cases = fopen("/cases.txt", "r");
     if (!cases) {
