@@ -15,3 +15,5 @@ for s in tender block; do
         sed -E 's/^  (ok  |FAIL) /&asan\//'
     sed -E 's/^(PASS|FAIL) /\1 asan\//' "$TMP/results" >>"$RESULTS"
 done
+# Each case reported itself to RESULTS; the last one failing is not the script failing.
+true

@@ -47,11 +47,13 @@ expect image-not-hvt 1 'not a Solo5 hvt unikernel' -- tools/skiff-image -t "$ID/
 expect image-unknown-device 1 "declares no device 'nosuch'" -- tools/skiff-image -t "$ID/bad" --net nosuch "$G/ping.hvt"
 
 echo "-- run"
+expect no-kvm 69 '^skiff: /dev/kvm: .*--device /dev/kvm' -- docker run --rm --label "$ID" "$ID/hello"
+# Every case below hands the host's /dev/kvm to a container.
+need_kvm docker-run || exit 0
 expect hello 0 'Hello, world' 'cmdline: "hello from a container"' -- $RUN --rm "$ID/hello"
 expect hello-args 0 'cmdline: "other args"' -- $RUN --rm "$ID/hello" other args
 expect exit-code 7 'solo5_exit\(7\)' -- $RUN --rm "$ID/exit"
 expect exit-code-arg 42 -- $RUN --rm "$ID/exit" 42
-expect no-kvm 69 '^skiff: /dev/kvm: .*--device /dev/kvm' -- docker run --rm --label "$ID" "$ID/hello"
 expect no-net-admin 69 'cannot create a tap: .*needs CAP_NET_ADMIN' -- $RUN --rm "$ID/httpd"
 expect no-network 69 "no network interface 'eth0'" -- $RUN --rm --cap-add NET_ADMIN --network none "$ID/httpd"
 expect no-mknod 69 '/dev/net/tun is missing and cannot be created.*--device /dev/net/tun' -- $RUN --rm --cap-drop ALL --cap-add NET_ADMIN "$ID/httpd"
@@ -116,3 +118,5 @@ fi
 
 echo "-- compose"
 expect compose 0 'client_1 .* 3 replies' 'client_1 .* SUCCESS' -- $COMPOSE up --exit-code-from client
+# Each case reported itself to RESULTS; the last one failing is not the script failing.
+true

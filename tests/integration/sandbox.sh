@@ -55,3 +55,5 @@ if ip netns add $NS 2>/dev/null; then
 else
     fail sandbox-ring-thread "cannot create a network namespace"
 fi
+# Each case reported itself to RESULTS; the last one failing is not the script failing.
+true
