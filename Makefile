@@ -229,14 +229,17 @@ FUZZ_CFLAGS := $(WARN) -O1 -g -D_GNU_SOURCE -Iinclude -Itender \
 FUZZ_DEPS_elf := tender/elf.c tender/mft.c tender/error.c
 FUZZ_LIBS_elf := -lelf
 FUZZ_DEPS_cli := tender/cli.c tender/error.c
-FUZZ_DEPS_hypercall := tender/core.c tender/block.c tender/net.c tender/guest_mem.c \
-	tender/mft.c tender/error.c
+FUZZ_DEPS_hypercall := tests/fuzz/harness.c tender/core.c tender/block.c tender/net.c \
+	tender/guest_mem.c tender/mft.c tender/error.c
+FUZZ_DEPS_ring := tests/fuzz/harness.c tender/net_ring_serve.c tender/core.c tender/block.c \
+	tender/net.c tender/guest_mem.c tender/mft.c tender/error.c
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h $(wildcard include/*.h)
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h tests/fuzz/harness.h \
+		$(wildcard include/*.h)
 	@mkdir -p $(dir $@)
 	$(say) FUZZCC $@
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(filter %.c,$^) $(FUZZ_LIBS_$*)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz -o $@ $(filter %.c,$^) $(FUZZ_LIBS_$*)
 
 fuzz-build: $(FUZZ_BINS)
 

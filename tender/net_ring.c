@@ -2,9 +2,8 @@
 /*
  * The guest queues frames in a ring in its own memory and kicks an ioeventfd only when this
  * thread has said it is going to sleep, so a busy guest sends and receives without any VM
- * exit. Everything in the ring is written by a guest that may be hostile: indices are checked
- * against the ring size, entries are copied before use, and every buffer goes through the
- * same bounds check as a hypercall's.
+ * exit. This file is the thread, its sleeping and waking; what it does with the entries the
+ * guest queued, all of them written by a guest that may be hostile, is net_ring_serve.c.
  */
 #include <errno.h>
 #include <linux/kvm.h>
@@ -29,9 +28,6 @@ static struct {
     volatile bool stop;
 } ring;
 
-#define LOAD(p)     __atomic_load_n(p, __ATOMIC_ACQUIRE)
-#define STORE(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
-
 /* A ring the guest broke ends the whole run, from this thread, with the usual one line. */
 static void __attribute__((noreturn)) ring_fatal(int status)
 {
@@ -44,54 +40,17 @@ static void __attribute__((noreturn)) ring_fatal(int status)
 static void wait_for_work(uint32_t head)
 {
     for (int i = 0; i < HVT_RING_POLL_ITERS; i++)
-        if (LOAD(&ring.ring->ent_tail) != head || ring.stop)
+        if (SKIFF_LOAD_ACQUIRE(&ring.ring->ent_tail) != head || ring.stop)
             return;
-    STORE(&ring.ring->needs_kick, 1);
+    SKIFF_STORE_RELEASE(&ring.ring->needs_kick, 1);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (LOAD(&ring.ring->ent_tail) == head && !ring.stop) {
+    if (SKIFF_LOAD_ACQUIRE(&ring.ring->ent_tail) == head && !ring.stop) {
         uint64_t v;
 
         while (read(ring.kick_fd, &v, sizeof(v)) < 0 && errno == EINTR)
             ;
     }
-    STORE(&ring.ring->needs_kick, 0);
-}
-
-static void complete_read(const struct hvt_ring_entry *e)
-{
-    struct skiff *s = ring.s;
-    uint32_t tail = ring.ring->com_tail;
-    struct hvt_ring_completion c = {.id = e->id, .ret = HVT_R_EINVAL};
-    int fd = skiff_net_fd(s, e->handle);
-
-    if (fd >= 0) {
-        uint64_t len = e->len;
-        uint8_t *buf = skiff_guest_range(&s->guest, e->data, len);
-
-        if (!buf)
-            ring_fatal(SKIFF_EXIT_HYPERCALL);
-        if (skiff_net_recv(fd, buf, &len, &c.ret))
-            c.ret = HVT_R_EINVAL;
-        c.len = c.ret == HVT_R_OK ? (uint32_t)len : 0;
-    }
-    memcpy(&ring.ring->commits[tail & HVT_RING_MASK], &c, sizeof(c));
-    STORE(&ring.ring->com_tail, tail + 1);
-}
-
-static void send_write(const struct hvt_ring_entry *e)
-{
-    struct skiff *s = ring.s;
-    int fd = skiff_net_fd(s, e->handle);
-    const uint8_t *buf;
-    int32_t ret;
-    int status;
-
-    if (fd < 0)
-        return; /* no completion for writes: an invalid handle is skipped */
-    if (!(buf = skiff_guest_range(&s->guest, e->data, e->len)))
-        ring_fatal(SKIFF_EXIT_HYPERCALL);
-    if ((status = skiff_net_send(fd, buf, e->len, &ret)))
-        ring_fatal(status);
+    SKIFF_STORE_RELEASE(&ring.ring->needs_kick, 0);
 }
 
 static void *ring_thread(void *arg)
@@ -105,31 +64,13 @@ static void *ring_thread(void *arg)
     /* After stop is set (the guest halted), entries it queued before halting are still
      * sent: a unikernel's last frames must not be lost. */
     for (;;) {
-        uint32_t tail;
+        int status;
 
         wait_for_work(head);
-        if (ring.stop && LOAD(&ring.ring->ent_tail) == head)
+        if (ring.stop && SKIFF_LOAD_ACQUIRE(&ring.ring->ent_tail) == head)
             break;
-        tail = LOAD(&ring.ring->ent_tail);
-        if (tail - head > HVT_RING_SIZE) {
-            skiff_set_error("guest advanced ent_tail to %u, more than %d past ent_head %u", tail,
-                            HVT_RING_SIZE, head);
-            ring_fatal(SKIFF_EXIT_HYPERCALL);
-        }
-        while (head != tail) {
-            struct hvt_ring_entry e;
-
-            memcpy(&e, &ring.ring->entries[head & HVT_RING_MASK], sizeof(e));
-            if (e.operation == HVT_RING_NET_READ) {
-                /* Retire the writes before it, so the guest may reuse their buffers. */
-                STORE(&ring.ring->ent_head, head);
-                complete_read(&e);
-            } else if (e.operation == HVT_RING_NET_WRITE) {
-                send_write(&e);
-            }
-            head++;
-        }
-        STORE(&ring.ring->ent_head, head);
+        if ((status = skiff_ring_serve(ring.s, ring.ring, &head)) != 0)
+            ring_fatal(status);
     }
     return NULL;
 }

@@ -248,7 +248,17 @@ int skiff_tc_redirect(int fd, int from, int to);
  * ifindex, or 0 if there is none. */
 int skiff_route_gateway(int fd, int ifindex, uint32_t *gw);
 
-/* ---- net_ring.c ---- */
+/* ---- net_ring.c, net_ring_serve.c ---- */
+
+/* The ring is shared with a guest running on another CPU: indices it reads are loaded with
+ * acquire, indices it publishes stored with release (ABI.md 6). */
+#define SKIFF_LOAD_ACQUIRE(p)     __atomic_load_n(p, __ATOMIC_ACQUIRE)
+#define SKIFF_STORE_RELEASE(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
+
+/* Serves every entry from *head up to the guest's ent_tail, advancing *head and publishing
+ * ent_head and completions. Returns 0, or an exit status with the error set (a broken ring,
+ * a buffer outside guest memory, a host write error): the caller ends the run. */
+int skiff_ring_serve(struct skiff *s, struct hvt_ring *r, uint32_t *head);
 
 /* Zeroes the ring at ring_gpa, registers the kick ioeventfd and starts the ring thread; on
  * success advertises HVT_FEATURE_RING_IO and sets s->net_ring. Returns 0, or -1 (errno set)
