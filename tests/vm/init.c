@@ -16,6 +16,9 @@
  *   +ping=A.B.C.D:COUNT[,A.B.C.D:COUNT]  once skiff prints "SERVING", send COUNT ICMP echo
  *                           requests to each address; each must be answered within 2 s
  *   +wall                   the output's "WALL <seconds>" must be within 2 s of the VM's clock
+ *   +seccomp=N              once skiff prints "SERVING" (and after any pings): it has at least
+ *                           N threads, each under a seccomp filter with no_new_privs
+ *   +kill=SIG               then send it signal SIG (the case's status says how it must end)
  * The kernel modules /modules.txt lists (KVM on x86_64, TUN) are loaded first.
  */
 #include <errno.h>
@@ -81,10 +84,28 @@ double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Runs /skiff with args, collecting its stdout and stderr into out. With a ping spec, pings
- * once the output says SERVING and leaves NULL or the failure in *ping_err. Returns the exit
- * status, 128 + signal if killed, or -1 on timeout. */
-static int run(char **args, const char *ping, size_t *len, const char **ping_err)
+/* What init does while skiff runs, once the output says SERVING: pings, a look at the
+ * sandbox, a signal. The first failure is left in err. */
+struct serving_steps {
+    const char *ping;
+    int seccomp_threads;
+    int kill_signal;
+    const char *err;
+};
+
+static void when_serving(pid_t pid, struct serving_steps *steps)
+{
+    if (steps->ping)
+        steps->err = do_ping(steps->ping);
+    if (!steps->err && steps->seccomp_threads)
+        steps->err = check_sandbox(pid, steps->seccomp_threads);
+    if (steps->kill_signal)
+        kill(pid, steps->kill_signal);
+}
+
+/* Runs /skiff with args, collecting its stdout and stderr into out; steps (if any) run once
+ * the output says SERVING. Returns the exit status, 128 + signal if killed, or -1 on timeout. */
+static int run(char **args, struct serving_steps *steps, size_t *len)
 {
     int fds[2], status;
     pid_t pid;
@@ -125,9 +146,10 @@ static int run(char **args, const char *ping, size_t *len, const char **ping_err
         *len += (size_t)n;
         if (*len == OUT_MAX)
             break;
-        if (ping && memmem(out, *len, "SERVING", 7)) {
-            *ping_err = do_ping(ping);
-            ping = NULL;
+        if (steps && memmem(out, *len, "SERVING", 7)) {
+            steps->err = NULL;
+            when_serving(pid, steps);
+            steps = NULL;
         }
     }
     close(fds[0]);
@@ -184,10 +206,11 @@ static int run_case(char *line)
     char *name = strsep(&line, "|");
     char *status_s = strsep(&line, "|");
     char *want = strsep(&line, "|");
-    char *args[MAX_ARGS + 2], *tok, *ping = NULL;
+    char *args[MAX_ARGS + 2], *tok;
+    struct serving_steps steps = {0};
     const char *err = NULL, *bad;
     size_t nargs = 0, len;
-    int expected, got, wall = 0;
+    int expected, got, wall = 0, has_steps;
     double start = now();
 
     if (!line || !name || !status_s || !want) {
@@ -202,7 +225,11 @@ static int run_case(char *line)
         else if (strncmp(tok, "+tap=", 5) == 0)
             err = make_tap(tok + 5);
         else if (strncmp(tok, "+ping=", 6) == 0)
-            ping = tok + 6;
+            steps.ping = tok + 6;
+        else if (strncmp(tok, "+seccomp=", 9) == 0)
+            steps.seccomp_threads = atoi(tok + 9);
+        else if (strncmp(tok, "+kill=", 6) == 0)
+            steps.kill_signal = atoi(tok + 6);
         else if (strcmp(tok, "+wall") == 0)
             wall = 1;
         else if (*tok)
@@ -213,9 +240,11 @@ static int run_case(char *line)
         printf("SKIFF-CASE FAIL %s set-up: %s\n", name, err);
         return 0;
     }
-    if (ping)
-        err = "no SERVING line, so no ping was sent";
-    got = run(args, ping, &len, &err);
+    has_steps = steps.ping || steps.seccomp_threads || steps.kill_signal;
+    steps.err = "no SERVING line, so init did not act";
+    got = run(args, has_steps ? &steps : NULL, &len);
+    if (has_steps)
+        err = steps.err;
     if (got == -1) {
         printf("SKIFF-CASE FAIL %s timeout after %d s\n", name, CASE_TIMEOUT);
     } else if (got != expected) {
@@ -224,7 +253,7 @@ static int run_case(char *line)
         printf("SKIFF-CASE FAIL %s output %s '%s'\n", name, *bad == '!' ? "has" : "lacks",
                bad + (*bad == '!'));
     } else if (err) {
-        printf("SKIFF-CASE FAIL %s ping: %s\n", name, err);
+        printf("SKIFF-CASE FAIL %s while serving: %s\n", name, err);
     } else if (wall && (err = check_wall(out, len)) != NULL) {
         printf("SKIFF-CASE FAIL %s wall clock: %s\n", name, err);
     } else {

@@ -1,5 +1,6 @@
 /* setup.c: the set-up steps of the test VM's init (files, taps, pings, kernel modules). */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
@@ -202,6 +203,47 @@ const char *check_wall(const char *out, size_t len)
         return "no WALL line";
     if (guest - host > 2 || host - guest > 2) {
         snprintf(why, sizeof(why), "guest says %lld s, the VM %lld s", guest, host);
+        return why;
+    }
+    return NULL;
+}
+
+const char *check_sandbox(int pid, int min_threads)
+{
+    static char why[160];
+    char path[64], line[128];
+    struct dirent *d;
+    DIR *tasks;
+    int threads = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/task", pid);
+    if (!(tasks = opendir(path)))
+        return "skiff is gone";
+    while ((d = readdir(tasks)) != NULL) {
+        int filtered = 0, no_new_privs = 0;
+        FILE *status;
+
+        if (d->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/task/%.20s/status", pid, d->d_name);
+        if (!(status = fopen(path, "r")))
+            continue; /* the thread ended meanwhile */
+        while (fgets(line, sizeof(line), status)) {
+            filtered |= strncmp(line, "Seccomp:\t2", 10) == 0;
+            no_new_privs |= strncmp(line, "NoNewPrivs:\t1", 13) == 0;
+        }
+        fclose(status);
+        threads++;
+        if (!filtered || !no_new_privs) {
+            snprintf(why, sizeof(why), "thread %.20s: seccomp filter %s, no_new_privs %s",
+                     d->d_name, filtered ? "on" : "off", no_new_privs ? "on" : "off");
+            closedir(tasks);
+            return why;
+        }
+    }
+    closedir(tasks);
+    if (threads < min_threads) {
+        snprintf(why, sizeof(why), "%d thread(s), expected at least %d", threads, min_threads);
         return why;
     }
     return NULL;

@@ -15,6 +15,9 @@ const char *make_tap(char *spec);
 /* "A.B.C.D:COUNT[,A.B.C.D:COUNT...]": sends COUNT ICMP echo requests to each address, one at a
  * time, over a raw socket; each must be answered within 2 s. */
 const char *do_ping(const char *spec);
+/* NULL if process pid has at least min_threads threads, each with "Seccomp: 2" (a filter)
+ * and "NoNewPrivs: 1" in its status; else what is wrong. */
+const char *check_sandbox(int pid, int min_threads);
 /* Finds "WALL <seconds>" in the len bytes at out and compares it with time(NULL): NULL if
  * within 2 s, else what is wrong. */
 const char *check_wall(const char *out, size_t len);
