@@ -251,8 +251,20 @@ fuzz: $(FUZZ_BINS)
 deps:
 	$(Q)tools/install-deps
 
+# Boots hello on this host's KVM; a host without a usable /dev/kvm boots it on the x86_64 test
+# VM's KVM instead (QEMU, slower to start, but a real boot), and says so.
 demo: deps all
-	$(SKIFF) --mem=32 $(BUILD)/tests/guest/hello.hvt Hello_from_skiff
+	$(Q)if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \
+		echo "$(SKIFF) --mem=32 $(BUILD)/tests/guest/hello.hvt Hello_from_skiff"; \
+		$(SKIFF) --mem=32 $(BUILD)/tests/guest/hello.hvt Hello_from_skiff; \
+	else \
+		echo "demo: no usable /dev/kvm here; booting the demo on the KVM of a QEMU VM instead"; \
+		$(MAKE) --no-print-directory vm-demo; \
+	fi
+
+vm-demo: vm-deps
+	$(Q)$(MAKE) --no-print-directory STATIC=1 BUILD=build/$(ARCH)-static vm-test-files
+	$(Q)SHOW_OUTPUT=1 VM_CASES=tests/vm/demo.txt tests/vm/run $(ARCH) build/$(ARCH)-static
 
 # Everything, with one summary line at the end: unit tests (also under ASan), the integration
 # scripts on this host's /dev/kvm, the x86_64 guests again at CPL0, bounded fuzzing, and the
@@ -323,7 +335,7 @@ clean:
 
 .PHONY: asan check-unit-asan fuzz fuzz-build
 .PHONY: all deps demo static check check-kernel check-unit check-aarch64 check-x86_64-vm \
-	vm-deps vm-test-files aarch64-vm-files \
+	vm-deps vm-test-files aarch64-vm-files vm-demo \
 	bench bench-cpu format clean
 .DELETE_ON_ERROR:
 
