@@ -272,7 +272,8 @@ vm-demo: vm-deps
 # KVM. A host without /dev/kvm skips (and counts) its guest cases; the VMs still run them.
 ifeq ($(ARCH),x86_64)
 check: export KERNEL_BUILD := build/x86_64-kernel
-check: export VM_SUITES := x86_64:build/x86_64-static:build/x86_64-kernel aarch64:build/aarch64
+check: export VM_SUITES := x86_64:build/x86_64-static:build/x86_64-kernel:build/x86_64-asan/skiff \
+	aarch64:build/aarch64
 check: deps vm-deps all $(UNIT_BINS) $(MKBADELF) asan fuzz-build
 	$(Q)$(MAKE) --no-print-directory GUEST_MODE=kernel all
 	$(Q)$(MAKE) --no-print-directory STATIC=1 BUILD=build/x86_64-static vm-test-files
@@ -297,7 +298,8 @@ check-unit: $(UNIT_BINS)
 	$(Q)tests/run-all --unit-only $(BUILD)
 
 # The test VMs alone (tests/vm/run): the aarch64 suite cross-built and run on arm64 KVM, the
-# x86_64 guests (user and kernel mode) on nested KVM; a few minutes each, kernels cached.
+# x86_64 guests (user mode, kernel mode, and with the ASan tender) on nested KVM; a minute or
+# so each once the kernels are cached.
 AARCH64_MAKE := $(MAKE) --no-print-directory ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu- STATIC=1
 vm-deps:
 	$(Q)tools/install-deps-vm
@@ -313,7 +315,8 @@ check-aarch64: vm-deps aarch64-vm-files
 check-x86_64-vm: vm-deps
 	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 STATIC=1 BUILD=build/x86_64-static vm-test-files
 	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 GUEST_MODE=kernel all
-	$(Q)tests/vm/run x86_64 build/x86_64-static build/x86_64-kernel
+	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 asan
+	$(Q)ASAN_SKIFF=build/x86_64-asan/skiff tests/vm/run x86_64 build/x86_64-static build/x86_64-kernel
 
 # Every figure of tools/bench; kernel-mode images are built too, to compare the two modes.
 bench: all $(CPUWORK_NATIVE)

@@ -12,8 +12,8 @@ export ASAN_OPTIONS=abort_on_error=0:detect_leaks=1 UBSAN_OPTIONS=print_stacktra
 for s in tender block; do
     : >"$TMP/results"
     SKIFF=$ASAN_SKIFF RESULTS=$TMP/results bash "$(dirname "$0")/$s.sh" 2>&1 |
-        sed -E 's/^  (ok  |FAIL) /&asan\//'
-    sed -E 's/^(PASS|FAIL) /\1 asan\//' "$TMP/results" >>"$RESULTS"
+        sed -E 's/^  (ok  |FAIL|skip) /&asan\//'
+    sed -E 's/^(PASS|FAIL|SKIP) /\1 asan\//' "$TMP/results" >>"$RESULTS"
 done
 # Each case reported itself to RESULTS; the last one failing is not the script failing.
 true

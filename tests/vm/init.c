@@ -19,6 +19,7 @@
  *   +seccomp=N              once skiff prints "SERVING" (and after any pings): it has at least
  *                           N threads, each under a seccomp filter with no_new_privs
  *   +kill=SIG               then send it signal SIG (the case's status says how it must end)
+ *   +asan                   run /skiff-asan (the tender built with ASan and UBSan) instead
  * The kernel modules /modules.txt lists (KVM on x86_64, TUN) are loaded first.
  */
 #include <errno.h>
@@ -43,6 +44,11 @@
 
 static char out[OUT_MAX + 1];
 static char skiff_path[] = "/skiff";
+/* The tender built with ASan + UBSan (make asan), if the runner put it in: "+asan" cases. */
+static char asan_skiff_path[] = "/skiff-asan";
+static char asan_options[] = "ASAN_OPTIONS=abort_on_error=0:detect_leaks=1";
+static char ubsan_options[] = "UBSAN_OPTIONS=print_stacktrace=1";
+static char *asan_env[] = {asan_options, ubsan_options, NULL};
 static int verbose; /* "skiff.verbose=1" on the kernel command line: show every case's output */
 
 static void mount_fs(const char *type, const char *dir)
@@ -123,8 +129,11 @@ static int run(char **args, struct serving_steps *steps, size_t *len)
         dup2(fds[1], STDERR_FILENO);
         close(fds[0]);
         close(fds[1]);
-        execv(skiff_path, args);
-        perror("exec /skiff");
+        if (args[0] == asan_skiff_path)
+            execve(args[0], args, asan_env);
+        else
+            execv(args[0], args);
+        perror(args[0]);
         _exit(127);
     }
     close(fds[1]);
@@ -232,6 +241,8 @@ static int run_case(char *line)
             steps.kill_signal = atoi(tok + 6);
         else if (strcmp(tok, "+wall") == 0)
             wall = 1;
+        else if (strcmp(tok, "+asan") == 0)
+            args[0] = asan_skiff_path;
         else if (*tok)
             args[nargs++] = tok;
     }
