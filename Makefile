@@ -151,7 +151,8 @@ $(BUILD)/tests/guest/%.hvt: tests/guest/%.c $$(wildcard tests/guest/%.json) $(BI
 
 # ---- unit tests (cmocka): tests/unit/test_X.c links only the modules it names ----
 UNIT_CFLAGS := $(WARN) -Wno-write-strings -Wno-cast-qual -O1 -g -D_GNU_SOURCE -Iinclude -Itender -MMD -MP $(SANITIZE)
-UNIT_DEPS_elf := tender/elf.c tender/error.c
+UNIT_DEPS_elf := tests/unit/elf_image.c tender/elf.c tender/error.c
+UNIT_DEPS_elf_notes := $(UNIT_DEPS_elf)
 UNIT_DEPS_mft := tender/mft.c tender/error.c
 UNIT_DEPS_cli := tender/cli.c tender/error.c
 UNIT_DEPS_guest_mem := tender/guest_mem.c tender/error.c
@@ -159,6 +160,7 @@ UNIT_DEPS_pagetable := tender/pagetable_x86_64.c
 # Pure arithmetic: checked on any build machine, whatever ARCH is.
 UNIT_DEPS_pagetable_aarch64 := tender/pagetable_aarch64.c
 UNIT_LIBS_elf := -lelf
+UNIT_LIBS_elf_notes := -lelf
 UNIT_DEPS_sandbox := tender/sandbox.c tender/error.c
 UNIT_LIBS_sandbox := -lseccomp
 UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))

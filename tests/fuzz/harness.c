@@ -55,10 +55,11 @@ static void attach(uint32_t handle, const char *name, uint32_t type, int fd)
 
 struct skiff *fuzz_tender_setup(size_t extra_bytes)
 {
-    int disk = memfd_create("fuzz_disk", MFD_CLOEXEC), sv[2];
+    int disk, sv[2];
 
     if (s.guest.mem)
         return &s;
+    disk = memfd_create("fuzz_disk", MFD_CLOEXEC);
     if (disk < 0 || ftruncate(disk, FUZZ_DISK_SIZE) < 0 ||
         socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
         abort();
