@@ -1,6 +1,7 @@
 /* kvm_aarch64.c: aarch64 hooks: page tables, EL1 vCPU state, timer frequency, MMIO hypercalls. */
 #include <elf.h>
 #include <errno.h>
+#include <linux/audit.h>
 #include <linux/kvm.h>
 #include <stddef.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "skiff.h"
 
 const unsigned skiff_arch_elf_machine = EM_AARCH64;
+const uint32_t skiff_arch_audit = AUDIT_ARCH_AARCH64;
 
 /* Initial EL1 state (ABI.md 3.6). MAIR_EL1 bytes by AttrIndx: 0 Device-nGnRnE, 1 Device-nGnRE,
  * 2 Device-GRE, 3 Normal non-cacheable, 4 Normal write-back, 5 Normal write-through; the page

@@ -1,6 +1,7 @@
 /* kvm_x86_64.c: x86_64 hooks: boot GDT, long-mode vCPU state, CPUID, TSC, exit decoding. */
 #include <elf.h>
 #include <errno.h>
+#include <linux/audit.h>
 #include <linux/kvm.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "skiff.h"
 
 const unsigned skiff_arch_elf_machine = EM_X86_64;
+const uint32_t skiff_arch_audit = AUDIT_ARCH_X86_64;
 
 #define X86_CR0_PE         0x1ULL
 #define X86_CR0_NE         0x20ULL

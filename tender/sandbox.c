@@ -8,12 +8,14 @@
  * would leave the guest waiting forever).
  */
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/kvm.h>
-#include <seccomp.h>
-#include <stdarg.h>
+#include <linux/seccomp.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "skiff.h"
 
@@ -26,88 +28,110 @@ int skiff_sandbox_enter(const struct skiff *s)
     return 0;
 }
 #else
+/* The allow-list under construction: one rule per call, conditions filled in as the devices
+ * are visited. */
+struct policy {
+    struct skiff_seccomp_rule rule[24];
+    size_t n;
+};
 
-/* Adds one rule; rc collects the first failure so the caller checks once. */
-static void allow(scmp_filter_ctx ctx, int *rc, int nr, unsigned nargs, ...)
+static struct skiff_seccomp_rule *rule_for(struct policy *p, int nr)
 {
-    struct scmp_arg_cmp cmp[2];
-    va_list ap;
+    for (size_t i = 0; i < p->n; i++)
+        if (p->rule[i].nr == nr)
+            return &p->rule[i];
+    p->rule[p->n] = (struct skiff_seccomp_rule){.nr = nr};
+    return &p->rule[p->n++];
+}
 
-    va_start(ap, nargs);
-    for (unsigned i = 0; i < nargs && i < 2; i++)
-        cmp[i] = va_arg(ap, struct scmp_arg_cmp);
-    va_end(ap);
-    if (*rc == 0)
-        *rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, nargs, cmp);
+/* Allows nr with no condition on its arguments. */
+static void allow(struct policy *p, int nr)
+{
+    rule_for(p, nr);
+}
+
+/* Allows nr when argument arg is value; called again for the same nr and arg, any of the
+ * values. */
+static void allow_arg(struct policy *p, int nr, unsigned arg, uint32_t value)
+{
+    struct skiff_seccomp_rule *r = rule_for(p, nr);
+    struct skiff_seccomp_cond *c = NULL;
+
+    for (unsigned i = 0; i < r->nconds; i++)
+        if (r->cond[i].arg == arg)
+            c = &r->cond[i];
+    if (!c && r->nconds < SKIFF_SECCOMP_MAX_CONDS) {
+        c = &r->cond[r->nconds++];
+        c->arg = arg;
+    }
+    if (c && c->nvalues < SKIFF_SECCOMP_MAX_VALUES)
+        c->values[c->nvalues++] = value;
 }
 
 /* Per-device rules: each host fd gets only the calls its device's hypercalls make. */
-static void allow_devices(scmp_filter_ctx ctx, int *rc, const struct skiff *s)
+static void allow_devices(struct policy *p, const struct skiff *s)
 {
     for (uint32_t i = 0; s->mft && i < s->mft->entries && i < MFT_MAX_ENTRIES; i++) {
-        const int fd = s->dev_fds[i];
+        const uint32_t fd = (uint32_t)s->dev_fds[i];
 
-        if (fd < 0 || !s->mft->e[i].attached)
+        if (s->dev_fds[i] < 0 || !s->mft->e[i].attached)
             continue;
         if (s->mft->e[i].type == MFT_DEV_BLOCK_BASIC) {
             /* BLOCK_READ / BLOCK_WRITE, and the flush on the way out. */
-            allow(ctx, rc, SCMP_SYS(pread64), 1, SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fd));
-            allow(ctx, rc, SCMP_SYS(pwrite64), 1, SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fd));
-            allow(ctx, rc, SCMP_SYS(fdatasync), 1, SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fd));
+            allow_arg(p, SYS_pread64, 0, fd);
+            allow_arg(p, SYS_pwrite64, 0, fd);
+            allow_arg(p, SYS_fdatasync, 0, fd);
         } else if (s->mft->e[i].type == MFT_DEV_NET_BASIC) {
             /* NET_READ / NET_WRITE and the ring thread move frames with read and write. */
-            allow(ctx, rc, SCMP_SYS(read), 1, SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fd));
-            allow(ctx, rc, SCMP_SYS(write), 1, SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)fd));
+            allow_arg(p, SYS_read, 0, fd);
+            allow_arg(p, SYS_write, 0, fd);
         }
     }
 }
 
-static int add_rules(scmp_filter_ctx ctx, const struct skiff *s)
+static void add_rules(struct policy *p, const struct skiff *s)
 {
     const uint32_t vcpu = (uint32_t)s->kvm.vcpu_fd;
-    int rc = 0;
 
-    /* The run loop. The request is compared on 32 bits, as the kernel reads it. */
-    allow(ctx, &rc, SCMP_SYS(ioctl), 2, SCMP_A0_32(SCMP_CMP_EQ, vcpu),
-          SCMP_A1_32(SCMP_CMP_EQ, (uint32_t)KVM_RUN));
-    /* The guest's pc for error messages (x86_64 reads all registers, aarch64 one); both only
-     * read this vCPU's state. */
-    allow(ctx, &rc, SCMP_SYS(ioctl), 2, SCMP_A0_32(SCMP_CMP_EQ, vcpu),
-          SCMP_A1_32(SCMP_CMP_EQ, (uint32_t)KVM_GET_REGS));
-    allow(ctx, &rc, SCMP_SYS(ioctl), 2, SCMP_A0_32(SCMP_CMP_EQ, vcpu),
-          SCMP_A1_32(SCMP_CMP_EQ, (uint32_t)KVM_GET_ONE_REG));
+    /* The run loop, on the vCPU only; and the guest's pc for error messages (x86_64 reads all
+     * registers, aarch64 one), both only reading this vCPU's state. */
+    allow_arg(p, SYS_ioctl, 0, vcpu);
+    allow_arg(p, SYS_ioctl, 1, (uint32_t)KVM_RUN);
+    allow_arg(p, SYS_ioctl, 1, (uint32_t)KVM_GET_REGS);
+    allow_arg(p, SYS_ioctl, 1, (uint32_t)KVM_GET_ONE_REG);
     /* PUTS to stdout; the one-line error on stderr. */
-    allow(ctx, &rc, SCMP_SYS(write), 1, SCMP_A0_32(SCMP_CMP_EQ, 1));
-    allow(ctx, &rc, SCMP_SYS(write), 1, SCMP_A0_32(SCMP_CMP_EQ, 2));
+    allow_arg(p, SYS_write, 0, 1);
+    allow_arg(p, SYS_write, 0, 2);
     /* The ring thread sleeps on its kick eventfd; teardown writes it to wake the thread. */
     if (s->net_ring) {
-        allow(ctx, &rc, SCMP_SYS(read), 1, SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)s->ring_kick_fd));
-        allow(ctx, &rc, SCMP_SYS(write), 1, SCMP_A0_32(SCMP_CMP_EQ, (uint32_t)s->ring_kick_fd));
+        allow_arg(p, SYS_read, 0, (uint32_t)s->ring_kick_fd);
+        allow_arg(p, SYS_write, 0, (uint32_t)s->ring_kick_fd);
     }
-    allow_devices(ctx, &rc, s);
+    allow_devices(p, s);
     /* POLL waits on the tap fds (or only for the timeout) with ppoll. */
-    allow(ctx, &rc, SCMP_SYS(ppoll), 0);
+    allow(p, SYS_ppoll);
     /* WALLTIME and POLL's deadline; normally answered by the vDSO, the call is the fallback
      * on hosts whose clock source the vDSO cannot read. */
-    allow(ctx, &rc, SCMP_SYS(clock_gettime), 0);
+    allow(p, SYS_clock_gettime);
     /* Returning from the SIGINT/SIGTERM handler that interrupts KVM_RUN. */
-    allow(ctx, &rc, SCMP_SYS(rt_sigreturn), 0);
+    allow(p, SYS_rt_sigreturn);
     /* pthread_join() of the ring thread waits on a futex; glibc's locks may too. */
-    allow(ctx, &rc, SCMP_SYS(futex), 0);
+    allow(p, SYS_futex);
     /* The ring thread ending: glibc hands back the unused part of its stack with madvise
      * (MADV_DONTNEED only) and blocks signals before the exit call. */
-    allow(ctx, &rc, SCMP_SYS(madvise), 1, SCMP_A2_32(SCMP_CMP_EQ, MADV_DONTNEED));
-    allow(ctx, &rc, SCMP_SYS(rt_sigprocmask), 0);
-    allow(ctx, &rc, SCMP_SYS(exit), 0);
+    allow_arg(p, SYS_madvise, 2, MADV_DONTNEED);
+    allow(p, SYS_rt_sigprocmask);
+    allow(p, SYS_exit);
     /* Every way out of the process. */
-    allow(ctx, &rc, SCMP_SYS(exit_group), 0);
-    return rc;
+    allow(p, SYS_exit_group);
 }
 
 int skiff_sandbox_enter(const struct skiff *s)
 {
-    scmp_filter_ctx ctx;
-    int rc;
+    static struct policy policy;
+    static struct sock_filter insn[BPF_MAXINSNS];
+    struct sock_fprog prog;
+    long n, r;
 
     /* Required for an unprivileged filter, and keeps a setuid helper from ever regaining
      * what the filter takes away. */
@@ -115,19 +139,20 @@ int skiff_sandbox_enter(const struct skiff *s)
         skiff_set_error("sandbox: cannot set no_new_privs: %s", strerror(errno));
         return SKIFF_EXIT_HOST;
     }
-    if (!(ctx = seccomp_init(SCMP_ACT_KILL_PROCESS))) {
-        skiff_set_error("sandbox: cannot create the seccomp filter");
+    policy.n = 0;
+    add_rules(&policy, s);
+    n = skiff_seccomp_build(policy.rule, policy.n, skiff_arch_audit, insn, BPF_MAXINSNS);
+    if (n < 0) {
+        skiff_set_error("sandbox: the seccomp program does not fit");
         return SKIFF_EXIT_HOST;
     }
-    /* TSYNC puts the ring thread, already running, under the same filter; a call from a
-     * foreign architecture (i386 int 0x80 on x86_64) kills like any other. */
-    if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) == 0 &&
-        (rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) == 0 &&
-        (rc = add_rules(ctx, s)) == 0)
-        rc = seccomp_load(ctx);
-    seccomp_release(ctx);
-    if (rc < 0) {
-        skiff_set_error("sandbox: cannot install the seccomp filter: %s", strerror(-rc));
+    prog = (struct sock_fprog){.len = (unsigned short)n, .filter = insn};
+    /* TSYNC puts the ring thread, already running, under the same filter; it fails (with the
+     * id of a thread it could not move) rather than leave one unfiltered. */
+    r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
+    if (r != 0) {
+        skiff_set_error("sandbox: cannot install the seccomp filter: %s",
+                        r < 0 ? strerror(errno) : "a thread could not be synchronised");
         return SKIFF_EXIT_HOST;
     }
     return 0;
