@@ -13,8 +13,9 @@
  * and no iproute2, so init does them itself):
  *   +file=PATH:BYTES        create PATH as a zero-filled file of BYTES (suffix K or M)
  *   +tap=NAME:A.B.C.D/LEN   create the persistent tap NAME with that address, up (once)
- *   +ping=A.B.C.D:COUNT[,A.B.C.D:COUNT]  once skiff prints "SERVING", send COUNT ICMP echo
- *                           requests to each address; each must be answered within 2 s
+ *   +ping=A.B.C.D:COUNT[:SIZE][,...]  once skiff prints "SERVING", send COUNT ICMP echo
+ *                           requests (SIZE data bytes, default 56) to each address; each
+ *                           must be answered within 2 s
  *   +wall                   the output's "WALL <seconds>" must be within 2 s of the VM's clock
  *   +seccomp=N              once skiff prints "SERVING" (and after any pings): it has at least
  *                           N threads, each under a seccomp filter with no_new_privs

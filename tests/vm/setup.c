@@ -20,7 +20,8 @@
 
 #include "setup.h"
 
-#define PING_WAIT 2 /* seconds for each echo reply */
+#define PING_WAIT     2    /* seconds for each echo reply */
+#define PING_MAX_DATA 1472 /* a 1500-byte IP packet: the tap's MTU */
 
 /* "+file=PATH:BYTES": a zero-filled (sparse) file. Returns NULL or what went wrong. */
 const char *make_file(char *spec)
@@ -121,8 +122,9 @@ static uint16_t icmp_checksum(const void *p, size_t len)
     return (uint16_t)~sum;
 }
 
-/* Waits up to PING_WAIT s for the echo reply with this id and sequence number. */
-static int await_reply(int s, uint16_t id, uint16_t seq)
+/* Waits up to PING_WAIT s for the echo reply with this id and sequence number, carrying
+ * size bytes of data. */
+static int await_reply(int s, uint16_t id, uint16_t seq, size_t size)
 {
     double deadline = now() + PING_WAIT;
     uint8_t pkt[1500];
@@ -140,41 +142,43 @@ static int await_reply(int s, uint16_t id, uint16_t seq)
             continue;
         ic = (const struct icmphdr *)(pkt + hl);
         if (ic->type == ICMP_ECHOREPLY && ic->un.echo.id == htons(id) &&
-            ic->un.echo.sequence == htons(seq))
+            ic->un.echo.sequence == htons(seq) && (size_t)n == hl + sizeof(*ic) + size)
             return 1;
     }
     return 0;
 }
 
-/* One target "A.B.C.D:COUNT": COUNT echo requests, one at a time. */
+/* One target "A.B.C.D:COUNT[:SIZE]": COUNT echo requests, one at a time, with SIZE bytes of
+ * data (default 56; 1472 makes 1500-byte IP packets, a full Ethernet frame). */
 static const char *ping_one(const char *spec)
 {
     static char why[96];
     char ip[32];
-    int count = 0, s;
+    int count = 0, size = 56, s;
     struct sockaddr_in to = {.sin_family = AF_INET};
     uint16_t id = (uint16_t)getpid();
 
-    if (sscanf(spec, "%31[0-9.]:%d", ip, &count) != 2 || count < 1 ||
-        inet_pton(AF_INET, ip, &to.sin_addr) != 1)
-        return "+ping needs A.B.C.D:COUNT";
+    if (sscanf(spec, "%31[0-9.]:%d:%d", ip, &count, &size) < 2 || count < 1 || size < 16 ||
+        size > PING_MAX_DATA || inet_pton(AF_INET, ip, &to.sin_addr) != 1)
+        return "+ping needs A.B.C.D:COUNT[:SIZE], SIZE 16-1472";
     s = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
     if (s < 0)
         return "raw ICMP socket refused";
     for (int seq = 1; seq <= count; seq++) {
         struct {
             struct icmphdr h;
-            char data[56];
+            char data[PING_MAX_DATA];
         } req;
+        size_t len = sizeof(req.h) + (size_t)size;
 
         memset(&req, 0, sizeof(req));
         snprintf(req.data, sizeof(req.data), "skiff vm ping %d", seq);
         req.h.type = ICMP_ECHO;
         req.h.un.echo.id = htons(id);
         req.h.un.echo.sequence = htons((uint16_t)seq);
-        req.h.checksum = icmp_checksum(&req, sizeof(req));
-        if (sendto(s, &req, sizeof(req), 0, (struct sockaddr *)&to, sizeof(to)) < 0 ||
-            !await_reply(s, id, (uint16_t)seq)) {
+        req.h.checksum = icmp_checksum(&req, len);
+        if (sendto(s, &req, len, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ||
+            !await_reply(s, id, (uint16_t)seq, (size_t)size)) {
             snprintf(why, sizeof(why), "no echo reply %d of %d from %s", seq, count, ip);
             close(s);
             return why;

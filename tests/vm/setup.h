@@ -12,8 +12,9 @@ const char *make_file(char *spec);
 /* "NAME:A.B.C.D/LEN": creates the persistent tap NAME with that address and brings it up; an
  * existing interface of that name is left alone. */
 const char *make_tap(char *spec);
-/* "A.B.C.D:COUNT[,A.B.C.D:COUNT...]": sends COUNT ICMP echo requests to each address, one at a
- * time, over a raw socket; each must be answered within 2 s. */
+/* "A.B.C.D:COUNT[:SIZE][,...]": sends COUNT ICMP echo requests with SIZE bytes of data
+ * (default 56) to each address, one at a time, over a raw socket; each must be answered, with
+ * all its data, within 2 s. */
 const char *do_ping(const char *spec);
 /* NULL if process pid has at least min_threads threads, each with "Seccomp: 2" (a filter)
  * and "NoNewPrivs: 1" in its status; else what is wrong. */
