@@ -181,7 +181,7 @@ $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $$(UNIT_DEPS_$$*)
 
 # How long installing the seccomp filter takes (no KVM needed): the tender's own sandbox code.
 $(BUILD)/tools/sandbox-time: tools/sandbox-time.c tender/sandbox.c tender/seccomp_prog.c \
-		tender/error.c tender/skiff.h
+		tender/error.c tender/skiff.h tender/seccomp_prog.h
 	@mkdir -p $(dir $@)
 	$(say) CC $@
 	$(Q)$(HOSTCC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -Itender -o $@ $(filter %.c,$^)

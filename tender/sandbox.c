@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "seccomp_prog.h"
 #include "skiff.h"
 
 #ifdef SKIFF_NO_SANDBOX
@@ -33,6 +34,7 @@ int skiff_sandbox_enter(const struct skiff *s)
 struct policy {
     struct skiff_seccomp_rule rule[24];
     size_t n;
+    bool overflow; /* a rule, condition or value did not fit: refuse to install a partial list */
 };
 
 static struct skiff_seccomp_rule *rule_for(struct policy *p, int nr)
@@ -40,6 +42,10 @@ static struct skiff_seccomp_rule *rule_for(struct policy *p, int nr)
     for (size_t i = 0; i < p->n; i++)
         if (p->rule[i].nr == nr)
             return &p->rule[i];
+    if (p->n == sizeof(p->rule) / sizeof(p->rule[0])) {
+        p->overflow = true;
+        return NULL;
+    }
     p->rule[p->n] = (struct skiff_seccomp_rule){.nr = nr};
     return &p->rule[p->n++];
 }
@@ -47,7 +53,7 @@ static struct skiff_seccomp_rule *rule_for(struct policy *p, int nr)
 /* Allows nr with no condition on its arguments. */
 static void allow(struct policy *p, int nr)
 {
-    rule_for(p, nr);
+    (void)rule_for(p, nr);
 }
 
 /* Allows nr when argument arg is value; called again for the same nr and arg, any of the
@@ -57,6 +63,8 @@ static void allow_arg(struct policy *p, int nr, unsigned arg, uint32_t value)
     struct skiff_seccomp_rule *r = rule_for(p, nr);
     struct skiff_seccomp_cond *c = NULL;
 
+    if (!r)
+        return;
     for (unsigned i = 0; i < r->nconds; i++)
         if (r->cond[i].arg == arg)
             c = &r->cond[i];
@@ -66,6 +74,8 @@ static void allow_arg(struct policy *p, int nr, unsigned arg, uint32_t value)
     }
     if (c && c->nvalues < SKIFF_SECCOMP_MAX_VALUES)
         c->values[c->nvalues++] = value;
+    else
+        p->overflow = true;
 }
 
 /* Per-device rules: each host fd gets only the calls its device's hypercalls make. */
@@ -140,8 +150,11 @@ int skiff_sandbox_enter(const struct skiff *s)
         return SKIFF_EXIT_HOST;
     }
     policy.n = 0;
+    policy.overflow = false;
     add_rules(&policy, s);
-    n = skiff_seccomp_build(policy.rule, policy.n, skiff_arch_audit, insn, BPF_MAXINSNS);
+    n = policy.overflow
+            ? -1
+            : skiff_seccomp_build(policy.rule, policy.n, skiff_arch_audit, insn, BPF_MAXINSNS);
     if (n < 0) {
         skiff_set_error("sandbox: the seccomp program does not fit");
         return SKIFF_EXIT_HOST;

@@ -21,6 +21,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 
+#include "seccomp_prog.h"
 #include "skiff.h"
 
 #define NR_OFFSET     offsetof(struct seccomp_data, nr)

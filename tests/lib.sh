@@ -20,6 +20,7 @@ fi
 # and run-all counts it. The same guests run on the test VM's own KVM instead (tests/vm/run
 # x86_64). With /dev/kvm present nothing is ever skipped this way.
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then HAVE_KVM=1; else HAVE_KVM=0; fi
+NO_KVM="no usable /dev/kvm on this host"
 TMP=$(mktemp -d /tmp/skiff-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -39,7 +40,7 @@ skip() {
 # guest (but are not an expect) with it: need_kvm NAME && ...
 need_kvm() {
     [ "$HAVE_KVM" = 1 ] && return 0
-    skip "$1" "no usable /dev/kvm on this host"
+    skip "$1" "$NO_KVM"
     return 1
 }
 
@@ -59,7 +60,7 @@ expect() {
     timeout -k 5 "$CASE_TIMEOUT" "$@" >"$TMP/out" 2>&1
     got=$?
     if [ "$HAVE_KVM" = 0 ] && [ "$got" = 69 ] && [ "$status" != 69 ] && grep -q '/dev/kvm' "$TMP/out"; then
-        skip "$name" "no usable /dev/kvm on this host"
+        skip "$name" "$NO_KVM"
         return 1
     fi
     if [ "$got" != "$status" ]; then

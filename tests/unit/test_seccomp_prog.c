@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "seccomp_prog.h"
 #include "skiff.h"
 
 #define ARCH  AUDIT_ARCH_X86_64
