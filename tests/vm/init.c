@@ -83,14 +83,6 @@ static int kernel_arg(const char *arg)
     return strstr(cmdline, arg) != NULL;
 }
 
-double now(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* What init does while skiff runs, once the output says SERVING: pings, a look at the
  * sandbox, a signal. The first failure is left in err. */
 struct serving_steps {

@@ -23,6 +23,14 @@
 #define PING_WAIT     2    /* seconds for each echo reply */
 #define PING_MAX_DATA 1472 /* a 1500-byte IP packet: the tap's MTU */
 
+double now(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /* "+file=PATH:BYTES": a zero-filled (sparse) file. Returns NULL or what went wrong. */
 const char *make_file(char *spec)
 {

@@ -25,7 +25,7 @@ const char *check_wall(const char *out, size_t len);
 /* Loads the modules /modules.txt lists, in order: "none", "N loaded" or the first error. */
 const char *load_modules(void);
 
-/* CLOCK_MONOTONIC in seconds (init.c). */
+/* CLOCK_MONOTONIC in seconds. */
 double now(void);
 
 #endif /* SKIFF_VM_SETUP_H */
