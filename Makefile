@@ -285,7 +285,8 @@ vm-demo: vm-deps
 # Everything, with one summary line at the end: unit tests (also under ASan), the integration
 # scripts on this host's /dev/kvm, the x86_64 guests again at CPL0, bounded fuzzing, and the
 # test VMs: x86_64 guests on nested KVM (AMD SVM under QEMU) and the aarch64 suite on arm64
-# KVM. A host without /dev/kvm skips (and counts) its guest cases; the VMs still run them.
+# KVM. An x86_64 host without /dev/kvm runs the integration scripts in the shell VM
+# (tests/vm/shell) instead; elsewhere it skips (and counts) its guest cases.
 ifeq ($(ARCH),x86_64)
 check: export KERNEL_BUILD := build/x86_64-kernel
 check: export VM_SUITES := x86_64:build/x86_64-static:build/x86_64-kernel:build/x86_64-asan/skiff \

@@ -15,10 +15,10 @@ if nm "$BUILD/tests/guest/hello.hvt" 2>/dev/null | grep -q ' skiff_start_user$';
 else
     GUEST_MODE=kernel
 fi
-# A host without a usable /dev/kvm (some CI machines offer none) cannot boot guests: a case
-# whose skiff then stops with the "/dev/kvm" error (exit 69) is recorded as SKIP, not FAIL,
-# and run-all counts it. The same guests run on the test VM's own KVM instead (tests/vm/run
-# x86_64). With /dev/kvm present nothing is ever skipped this way.
+# A host without a usable /dev/kvm (some CI machines offer none) cannot boot guests. On x86_64
+# run-all then runs these scripts in the shell VM (tests/vm/shell), which has a KVM. Where that
+# cannot be either, a case whose skiff stops with the "/dev/kvm" error (exit 69) is recorded
+# as SKIP, not FAIL, and run-all counts it. With /dev/kvm present nothing is skipped this way.
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then HAVE_KVM=1; else HAVE_KVM=0; fi
 NO_KVM="no usable /dev/kvm on this host"
 TMP=$(mktemp -d /tmp/skiff-test.XXXXXX)

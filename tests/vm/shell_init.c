@@ -83,12 +83,13 @@ static int dev_links(void)
  * and the usual pseudo file systems: returns 0 or -1. */
 static int build_root(const char *rw_dirs, const char *modules)
 {
+    /* The host's root does not change under the VM: its pages may be cached. */
     static const char p9[] = "trans=virtio,version=9p2000.L,msize=512000";
+    static const char p9_cached[] = "trans=virtio,version=9p2000.L,msize=512000,cache=loose";
     char dir[512], tag[16];
     int i = 0;
 
-    if (mount_or_say("hostroot", "/lower", "9p", MS_RDONLY, "trans=virtio,version=9p2000.L,"
-                                                            "msize=512000,cache=loose") < 0 ||
+    if (mount_or_say("hostroot", "/lower", "9p", MS_RDONLY, p9_cached) < 0 ||
         mount_or_say("tmpfs", "/upper", "tmpfs", 0, "mode=0755") < 0)
         return -1;
     mkdir("/upper/data", 0755);
@@ -142,7 +143,11 @@ static int run_script(const char *script)
     if (pid == 0) {
         char *argv[] = {"/bin/bash", (char *)script, NULL};
         char *envp[] = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-                        "HOME=/root", "TERM=dumb", "LANG=C.UTF-8", "SKIFF_IN_SHELL_VM=1", NULL};
+                        "HOME=/root",
+                        "TERM=dumb",
+                        "LANG=C.UTF-8",
+                        "SKIFF_IN_SHELL_VM=1",
+                        NULL};
 
         setsid();
         execve(argv[0], argv, envp);
