@@ -103,10 +103,11 @@ CPL0_TESTS := x86_64/hlt x86_64/triplefault
 guest_mode = $(if $(filter x86_64,$(ARCH)),--mode=$(if $(filter $(1),$(CPL0_TESTS)),kernel,$\
 	$(GUEST_MODE)))
 # At CPL0, nested KVM cannot emulate SSE (docs/user-mode.md), which GCC uses freely for struct
-# copies and vectorised loops; so kernel-mode test images but fpu (which tests SSE) keep to
-# general registers, and the kernel-mode suite tests the bindings rather than the host.
+# copies and vectorised loops; so kernel-mode test images but fpu and memtouch (whose own asm
+# uses SSE; both run in user mode only) keep to general registers, and the kernel-mode suite
+# tests the bindings rather than the host.
 kernel_cflags = $(if $(filter --mode=kernel,$(call guest_mode,$(1))),$\
-	$(if $(filter fpu,$(1)),,-mgeneral-regs-only))
+	$(if $(filter fpu x86_64/memtouch,$(1)),,-mgeneral-regs-only))
 # cpuwork is also built for the host (tools/bench-cpu); general registers only, so that the
 # same code runs at CPL0 on nested KVM, which cannot emulate SSE.
 GUEST_CFLAGS_cpuwork := -mgeneral-regs-only

@@ -13,101 +13,116 @@
 #include "skiff.h"
 
 /*
- * Creating a VM and a vCPU is the slowest part of a boot, and all of it happens in the kernel.
- * It does not depend on the image, so a helper thread does it while the main thread reads the
- * image, attaches devices and loads guest memory; skiff_kvm_finish() joins the two. The
- * thread reports a failure through its own message buffer (the error buffer is the main
- * thread's) and finishes before the sandbox goes in.
+ * Boot cost on a nested host is mostly the kernel's: KVM_CREATE_VM, KVM_CREATE_VCPU and, on
+ * x86_64, KVM_GET_SUPPORTED_CPUID (a few hundred CPUID instructions, each a trap to the outer
+ * hypervisor: ~0.3 ms here). The last needs only /dev/kvm, so a helper thread runs it
+ * (skiff_arch_kvm_query()) while the main thread reads the image and creates the VM and vCPU.
+ * Only that call moves: waking the idle second CPU for a thread can itself take a millisecond
+ * here, so the thread gets the one job long enough to be worth it, and arches whose query is
+ * cheap run it inline. The thread reports a failure through its own message buffer (the error
+ * buffer is the main thread's) and is joined before the sandbox goes in.
  */
 static struct {
     pthread_t thread;
     bool started;
-    int status;
+    int open_status, status;
     char error[256];
-} prep;
+} query;
 
-static int prep_fail(const char *what, const char *hint)
+static void *query_thread(void *arg)
 {
-    snprintf(prep.error, sizeof(prep.error), "%s: %s%s", what, strerror(errno), hint);
-    return SKIFF_EXIT_HOST;
+    query.status = skiff_arch_kvm_query(*(int *)arg);
+    return NULL;
 }
 
-static int kvm_open_vm(struct skiff *s)
+/* Opens /dev/kvm. A failure is only recorded here: it is reported by skiff_kvm_finish(), after
+ * everything wrong with the image or the command line. */
+static int kvm_open(struct skiff_kvm *k)
 {
-    struct skiff_kvm *k = &s->kvm;
-    int size;
-
     k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-    if (k->kvm_fd < 0)
-        return prep_fail("/dev/kvm", " (KVM must be enabled and accessible; in a container, "
-                                     "run with --device /dev/kvm)");
+    if (k->kvm_fd < 0) {
+        snprintf(query.error, sizeof(query.error),
+                 "/dev/kvm: %s (KVM must be enabled and accessible; in a container, run with "
+                 "--device /dev/kvm)",
+                 strerror(errno));
+        return SKIFF_EXIT_HOST;
+    }
     if (ioctl(k->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
-        snprintf(prep.error, sizeof(prep.error), "KVM: unsupported API version (need %d)",
+        snprintf(query.error, sizeof(query.error), "KVM: unsupported API version (need %d)",
                  KVM_API_VERSION);
         return SKIFF_EXIT_HOST;
     }
     if (ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) <= 0) {
-        snprintf(prep.error, sizeof(prep.error), "KVM: host does not support KVM_CAP_USER_MEMORY");
+        snprintf(query.error, sizeof(query.error),
+                 "KVM: host does not support KVM_CAP_USER_MEMORY");
         return SKIFF_EXIT_HOST;
     }
-    if ((k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0)) < 0)
-        return prep_fail("KVM: KVM_CREATE_VM", "");
-    if ((k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0)) < 0)
-        return prep_fail("KVM: KVM_CREATE_VCPU", "");
+    return 0;
+}
+
+void skiff_kvm_start(struct skiff *s)
+{
+    struct skiff_kvm *k = &s->kvm;
+
+    k->kvm_fd = k->vm_fd = k->vcpu_fd = -1;
+    if ((query.open_status = kvm_open(k)))
+        return;
+    /* Without a thread (it cannot fail on a sane host) the query runs at finish time. */
+    if (skiff_arch_query_in_thread)
+        query.started = pthread_create(&query.thread, NULL, query_thread, &k->kvm_fd) == 0;
+}
+
+static int kvm_create(struct skiff *s)
+{
+    struct skiff_kvm *k = &s->kvm;
+    int size;
+
+    if ((k->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0)) < 0) {
+        skiff_set_error("KVM: KVM_CREATE_VM: %s", strerror(errno));
+        return SKIFF_EXIT_HOST;
+    }
+    if ((k->vcpu_fd = ioctl(k->vm_fd, KVM_CREATE_VCPU, 0)) < 0) {
+        skiff_set_error("KVM: KVM_CREATE_VCPU: %s", strerror(errno));
+        return SKIFF_EXIT_HOST;
+    }
     size = ioctl(k->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
     if (size < (int)sizeof(struct kvm_run)) {
-        snprintf(prep.error, sizeof(prep.error), "KVM: vCPU mmap size %d is too small", size);
+        skiff_set_error("KVM: vCPU mmap size %d is too small", size);
         return SKIFF_EXIT_HOST;
     }
     k->run_size = (size_t)size;
     k->run = mmap(NULL, k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, k->vcpu_fd, 0);
     if (k->run == MAP_FAILED) {
         k->run = NULL;
-        return prep_fail("KVM: mmap of the vCPU run structure", "");
-    }
-    if (skiff_arch_kvm_prepare(s) < 0) {
-        snprintf(prep.error, sizeof(prep.error), "%s", skiff_arch_prepare_error());
+        skiff_set_error("KVM: mmap of the vCPU run structure: %s", strerror(errno));
         return SKIFF_EXIT_HOST;
     }
     return 0;
-}
-
-static void *prep_thread(void *arg)
-{
-    prep.status = kvm_open_vm(arg);
-    return NULL;
-}
-
-void skiff_kvm_start(struct skiff *s)
-{
-    s->kvm.kvm_fd = s->kvm.vm_fd = s->kvm.vcpu_fd = -1;
-    /* Without a thread (it cannot fail on a sane host) the same work runs at finish time. */
-    prep.started = pthread_create(&prep.thread, NULL, prep_thread, s) == 0;
 }
 
 int skiff_kvm_finish(struct skiff *s)
 {
-    struct kvm_userspace_memory_region region;
+    int status;
 
-    if (prep.started)
-        pthread_join(prep.thread, NULL);
-    else
-        prep.status = kvm_open_vm(s);
-    if (prep.status) {
-        skiff_set_error("%s", prep.error);
-        return prep.status;
+    if (query.open_status) {
+        skiff_set_error("%s", query.error);
+        return query.open_status;
     }
-    region = (struct kvm_userspace_memory_region){
-        .slot = 0,
-        .guest_phys_addr = 0,
-        .memory_size = s->guest.alloc_size,
-        .userspace_addr = (uint64_t)(uintptr_t)s->guest.mem,
-    };
-    if (ioctl(s->kvm.vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0) {
-        skiff_set_error("KVM: KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+    status = kvm_create(s);
+
+    if (query.started) {
+        pthread_join(query.thread, NULL);
+        query.started = false;
+    } else if (!status) {
+        query.status = skiff_arch_kvm_query(s->kvm.kvm_fd);
+    }
+    if (status)
+        return status;
+    if (query.status || skiff_arch_kvm_prepare(s) < 0) {
+        skiff_set_error("%s", skiff_arch_prepare_error());
         return SKIFF_EXIT_HOST;
     }
-    return 0;
+    return skiff_memslots_init(s);
 }
 
 int skiff_kvm_protect(struct skiff *s)

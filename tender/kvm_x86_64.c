@@ -12,6 +12,8 @@
 
 const unsigned skiff_arch_elf_machine = EM_X86_64;
 const uint32_t skiff_arch_audit = AUDIT_ARCH_X86_64;
+/* Every access to memory without a slot exits as MMIO with its address and data. */
+const bool skiff_arch_lazy_memory = true;
 
 #define X86_CR0_PE         0x1ULL
 #define X86_CR0_NE         0x20ULL
@@ -49,30 +51,39 @@ const char *skiff_arch_prepare_error(void)
     return prepare_error;
 }
 
-/* The host's supported CPUID table, installed unmodified (ABI.md 3.5). */
-static int setup_cpuid(struct skiff *s)
+/* The host's supported CPUID table, installed unmodified (ABI.md 3.5). Fetching it is the
+ * slow part (every entry is a CPUID instruction in the host kernel, and on a nested host each
+ * of those traps), so it runs in skiff_kvm_start()'s thread. */
+static struct kvm_cpuid2 *cpuid;
+
+const bool skiff_arch_query_in_thread = true;
+
+int skiff_arch_kvm_query(int kvm_fd)
 {
-    struct kvm_cpuid2 *cpuid;
-    int nent = 100;
+    int nent = 128;
 
     for (;;) {
         cpuid = calloc(1, sizeof(*cpuid) + (size_t)nent * sizeof(cpuid->entries[0]));
         if (!cpuid)
             return prepare_fail("CPUID table");
         cpuid->nent = (uint32_t)nent;
-        if (ioctl(s->kvm.kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
-            break;
+        if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) == 0)
+            return 0;
         free(cpuid);
-        if (errno != E2BIG || nent > 1000)
+        cpuid = NULL;
+        if (errno != E2BIG || nent > 1024)
             return prepare_fail("KVM_GET_SUPPORTED_CPUID");
         nent *= 2;
     }
-    if (ioctl(s->kvm.vcpu_fd, KVM_SET_CPUID2, cpuid) < 0) {
-        free(cpuid);
-        return prepare_fail("KVM_SET_CPUID2");
-    }
+}
+
+static int setup_cpuid(struct skiff *s)
+{
+    int r = ioctl(s->kvm.vcpu_fd, KVM_SET_CPUID2, cpuid);
+
     free(cpuid);
-    return 0;
+    cpuid = NULL;
+    return r < 0 ? prepare_fail("KVM_SET_CPUID2") : 0;
 }
 
 static int setup_tsc(struct skiff *s)
@@ -114,7 +125,7 @@ static struct kvm_segment flat_segment(uint16_t selector, uint8_t type, uint8_t 
 }
 
 /* Long mode with the boot GDT and page tables (ABI.md 3.5): nothing here depends on the
- * image, so it is done in skiff_kvm_start()'s thread. */
+ * image. */
 static int setup_sregs(struct skiff *s)
 {
     struct kvm_sregs sregs;
@@ -203,9 +214,11 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
     case KVM_EXIT_IO:
         return decode_io(s, nr, gpa, status);
     case KVM_EXIT_MMIO:
-        /* x86 guests have no MMIO devices. */
+        /* x86 guests have no MMIO devices: inside RAM, this is memory registered on first
+         * touch (memslots.c) or a write to read-only memory. */
         if (run->mmio.phys_addr < s->guest.alloc_size)
-            return skiff_readonly_fault(s, run->mmio.phys_addr, status);
+            return skiff_memslots_mmio(s, run->mmio.phys_addr, s->kvm.run->mmio.data, run->mmio.len,
+                                       run->mmio.is_write, status);
         skiff_set_error("KVM: guest accessed gpa=0x%llx outside its memory, rip=0x%llx",
                         (unsigned long long)run->mmio.phys_addr,
                         (unsigned long long)skiff_arch_pc(s));
@@ -219,6 +232,12 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
                         (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
         return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
     case KVM_EXIT_INTERNAL_ERROR:
+        /* An instruction KVM cannot emulate may have touched memory not yet registered (the
+         * exit does not say where): register all of it and run the instruction again. */
+        if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION && skiff_memslots_pending(s)) {
+            *status = skiff_memslots_fill(s);
+            return *status ? SKIFF_ACTION_FAIL : SKIFF_ACTION_RESUME;
+        }
         skiff_set_error("KVM: internal error exit: suberror=0x%x%s, rip=0x%llx",
                         run->internal.suberror,
                         run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION

@@ -98,8 +98,10 @@ void skiff_report_exit(const struct skiff *s, int status)
         fputc('"', stderr);
     }
     fprintf(stderr,
-            ", \"exits\": %llu, \"setup_us\": %llu, \"run_us\": %llu, \"total_us\": %llu}\n",
+            ", \"exits\": %llu, \"mem_registered_mib\": %llu, \"setup_us\": %llu, "
+            "\"run_us\": %llu, \"total_us\": %llu}\n",
             (unsigned long long)(s ? s->exits : 0),
+            (unsigned long long)(s ? s->slots.registered_bytes >> 20 : 0),
             (unsigned long long)us_between(&rep.start, ran ? &rep.run : &end),
             (unsigned long long)(ran ? us_between(&rep.run, &end) : 0),
             (unsigned long long)us_between(&rep.start, &end));

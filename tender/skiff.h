@@ -157,8 +157,18 @@ struct skiff_kvm {
     size_t run_size;
 };
 
+/* Which parts of guest RAM are registered with KVM (memslots.c). */
+#define SKIFF_CHUNK_SIZE 0x2000000ULL /* 32 MiB: at most 128 slots for HVT_MEM_MAX */
+struct skiff_memslots {
+    bool lazy; /* chunks registered on first touch; else one slot for all */
+    unsigned nchunks, nregistered;
+    uint64_t registered_bytes; /* for --json */
+    bool registered[HVT_MEM_MAX / SKIFF_CHUNK_SIZE];
+};
+
 struct skiff {
     struct skiff_guest guest;
+    struct skiff_memslots slots;
     struct skiff_image image;
     struct skiff_kvm kvm;
     struct mft *mft; /* host copy, validated; attached devices filled in */
@@ -297,12 +307,35 @@ void skiff_boot_info_write(struct skiff *s, const char *cmdline);
 
 /* ---- kvm.c: arch-independent KVM ---- */
 
-/* Starts opening /dev/kvm and creating the VM and its vCPU in a helper thread (then
- * skiff_arch_kvm_prepare()), so that the kernel's work overlaps the reading of the image. */
+/* Opens /dev/kvm and starts skiff_arch_kvm_query() (in a helper thread where the arch says
+ * so); a failure is kept for skiff_kvm_finish() to report. */
 void skiff_kvm_start(struct skiff *s);
-/* Waits for that, then registers s->guest as the VM's memory at GPA 0. Returns 0, or
+/* Creates the VM and its vCPU, waits for the query, prepares the vCPU (skiff_arch_kvm_prepare)
+ * and registers guest memory (skiff_memslots_init). Returns 0, or
  * SKIFF_EXIT_HOST with an error (no KVM, a missing capability, ...). */
 int skiff_kvm_finish(struct skiff *s);
+/* ---- memslots.c: guest RAM registered with KVM on first touch ---- */
+
+/* Registers guest RAM with the VM: all of it as one slot, or (where skiff_arch_lazy_memory
+ * and the guest is large) only the chunks holding the image and the top of memory. Call once
+ * the image is loaded. Returns 0 or SKIFF_EXIT_HOST. */
+int skiff_memslots_init(struct skiff *s);
+/* Whether chunks are left to register (the sandbox must then allow it). */
+static inline bool skiff_memslots_pending(const struct skiff *s)
+{
+    return s->slots.nregistered < s->slots.nchunks;
+}
+/* For decode hooks: an MMIO exit at gpa < s->guest.alloc_size of len bytes (data: the exit's
+ * buffer). A first touch of an unregistered chunk registers it and completes the access
+ * (SKIFF_ACTION_RESUME); a write to read-only memory is skiff_readonly_fault(). */
+enum skiff_exit_action skiff_memslots_mmio(struct skiff *s, uint64_t gpa, uint8_t *data,
+                                           uint32_t len, bool is_write, int *status);
+/* Registers every chunk left (after an exit that names no address). Returns 0 or
+ * SKIFF_EXIT_HOST. */
+int skiff_memslots_fill(struct skiff *s);
+/* Whether the arch's exits let memory be registered on first touch (x86_64: yes). */
+extern const bool skiff_arch_lazy_memory;
+
 /* Runs the vCPU until the guest halts or fails. Returns the process exit status. */
 int skiff_kvm_run(struct skiff *s);
 /* Makes SIGINT and SIGTERM stop the run loop promptly (KVM_RUN and POLL are interrupted). */
@@ -318,9 +351,13 @@ int skiff_kvm_protect(struct skiff *s);
 extern const unsigned skiff_arch_elf_machine;
 /* The AUDIT_ARCH_* value seccomp reports for this architecture's system calls. */
 extern const uint32_t skiff_arch_audit;
-/* Runs in skiff_kvm_start()'s thread once the vCPU exists: fetches what vCPU setup will need
- * from the kernel (x86_64: the supported CPUID table, the TSC frequency). Must not call
+/* Fetches what vCPU setup will need from /dev/kvm alone (x86_64: the supported CPUID table),
+ * in skiff_kvm_start()'s helper thread if skiff_arch_query_in_thread. Must not call
  * skiff_set_error(); returns 0, or -1 with skiff_arch_prepare_error() describing why. */
+extern const bool skiff_arch_query_in_thread;
+int skiff_arch_kvm_query(int kvm_fd);
+/* Runs in skiff_kvm_finish() once the vCPU exists and the query is done: the vCPU's CPUID,
+ * system registers and s->cpu_cycle_freq. Same error convention as skiff_arch_kvm_query(). */
 int skiff_arch_kvm_prepare(struct skiff *s);
 const char *skiff_arch_prepare_error(void);
 /* Writes page tables (and GDT) into guest memory per ABI.md 3.2-3.6. */

@@ -85,6 +85,14 @@ if start_server "$TMP/srv9k.log" --net:service0=tap9k "$G/ping.hvt" 10.10.9.2; t
     stop_server
 fi
 
+echo "-- a large guest (memory registered on first touch, the ring at its top)"
+if start_server "$TMP/srv4g.log" --mem=4096 --net:service0=tap0 "$G/ping.hvt" 10.10.0.2; then
+    ping_case ping-4G -c 20 -i 0.05 -W 2 -s 1472 10.10.0.2
+    stop_server
+else
+    fail ping-4G "server did not start"
+fi
+
 echo "-- two NICs"
 if start_server "$TMP/srv2.log" --net:service0=tap0 --net:service1=tap1 "$G/ping2.hvt" 10.10.0.2; then
     ping_case ping-nic0 -c 3 -i 0.2 -W 2 10.10.0.2

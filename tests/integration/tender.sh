@@ -48,6 +48,19 @@ expect edge-of-memory 0 'EDGE_OK' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" edge
 expect write-text 81 'host/guest translation fault' '!NOT_REACHED' -- "$SKIFF" --mem=32 "$X/writetext.hvt" text
 expect write-rodata 81 'host/guest translation fault' '!NOT_REACHED' -- "$SKIFF" --mem=32 "$X/writetext.hvt" rodata
 
+echo "-- memory registered on first touch (tender/memslots.c)"
+# A large guest starts with the image's and the top chunk registered (2 x 32 MiB); every other
+# chunk the first time the guest touches it, by any kind of access; a small guest, all at once.
+reg='"mem_registered_mib": '
+expect lazy-hello-4G 0 '^SUCCESS$' "${reg}64," -- "$SKIFF" --json --mem=4096 "$G/hello.hvt" --solo5:quiet
+expect eager-hello-32M 0 '^SUCCESS$' "${reg}32," -- "$SKIFF" --json --mem=32 "$G/hello.hvt" --solo5:quiet
+expect lazy-write-text-4G 81 'host/guest translation fault' '!NOT_REACHED' -- "$SKIFF" --mem=4096 "$X/writetext.hvt" text
+if [ "$GUEST_MODE" = user ]; then
+    # memtouch's own asm uses SSE, which this host cannot emulate at CPL0.
+    expect lazy-memtouch-4G 0 '^memtouch: 126 chunks ok$' '^SUCCESS$' "${reg}4096," -- "$SKIFF" --json --mem=4096 "$X/memtouch.hvt"
+    expect lazy-memtouch-512M 0 '^memtouch: 14 chunks ok$' '^SUCCESS$' "${reg}512," -- "$SKIFF" --json --mem=512 "$X/memtouch.hvt"
+fi
+
 echo "-- signals"
 # signal_case NAME SIGNAL STATUS [PATTERN]: a sleeping guest's tender gets SIGNAL and must exit
 # with STATUS, its output matching PATTERN.
@@ -66,7 +79,7 @@ if need_kvm signals; then
 fi
 
 echo "-- --json"
-expect json-guest 0 '^\{"skiff": "[0-9.]+", "status": 0, "class": "guest", "guest_status": 0, "exits": [0-9]+, "setup_us": [0-9]+, "run_us": [0-9]+, "total_us": [0-9]+\}$' -- "$SKIFF" --json --mem=32 "$G/hello.hvt" --solo5:quiet
+expect json-guest 0 '^\{"skiff": "[0-9.]+", "status": 0, "class": "guest", "guest_status": 0, "exits": [0-9]+, "mem_registered_mib": [0-9]+, "setup_us": [0-9]+, "run_us": [0-9]+, "total_us": [0-9]+\}$' -- "$SKIFF" --json --mem=32 "$G/hello.hvt" --solo5:quiet
 expect json-exit-300 44 '"status": 44, "class": "guest", "guest_status": 300' -- "$SKIFF" --json --mem=32 "$G/exit.hvt" 300
 expect json-image 65 '"status": 65, "class": "image", "message": "/etc/passwd: not an ELF file' -- "$SKIFF" --json /etc/passwd
 expect json-hypercall 80 '"class": "hypercall", "message": "Invalid guest access: gpa=0xfffffff0, sz=100"' -- "$SKIFF" --json --mem=32 "$X/wildptr.hvt" data

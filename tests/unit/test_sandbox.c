@@ -66,14 +66,19 @@ static void child_exit(int status)
     syscall(SYS_exit_group, status);
 }
 
-/* Runs probe under the filter in a child; returns its wait status. Exit 0 = survived. */
-static int run_probe(probe_fn probe)
+/* Runs probe under the filter in a child; returns its wait status. Exit 0 = survived. With
+ * lazy_memory, guest RAM is still being registered on first touch (memslots.c), on a VM fd. */
+static int run_probe_with(probe_fn probe, bool lazy_memory)
 {
     struct skiff s;
     int status;
     pid_t pid;
 
     fake_skiff(&s);
+    s.kvm.vm_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+    assert_true(s.kvm.vm_fd >= 0);
+    s.slots.nchunks = lazy_memory ? 4 : 1;
+    s.slots.nregistered = lazy_memory ? 2 : 1;
     pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
@@ -88,9 +93,15 @@ static int run_probe(probe_fn probe)
     }
     assert_int_equal(waitpid(pid, &status, 0), pid);
     close(s.kvm.vcpu_fd);
+    close(s.kvm.vm_fd);
     close(s.dev_fds[1]);
     close(s.dev_fds[2]);
     return status;
+}
+
+static int run_probe(probe_fn probe)
+{
+    return run_probe_with(probe, false);
 }
 
 static void assert_killed(int status)
@@ -160,6 +171,15 @@ static void probe_ioctl_other_fd(const struct skiff *s)
     ioctl(0, KVM_RUN, 0);
 }
 
+/* Registering guest memory on the VM fd: only while chunks are left to register. */
+static void probe_set_memory_region(const struct skiff *s)
+{
+    struct kvm_userspace_memory_region r;
+
+    memset(&r, 0, sizeof(r));
+    ioctl(s->kvm.vm_fd, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
 /* write is allowed to stdout, stderr and device fds, not to a block device's fd. */
 static void probe_write_block_fd(const struct skiff *s)
 {
@@ -212,6 +232,13 @@ static void test_ioctl_fd_filtered(void **state)
     assert_killed(run_probe(probe_ioctl_other_fd));
 }
 
+static void test_memory_region_while_lazy(void **state)
+{
+    (void)state;
+    assert_survived(run_probe_with(probe_set_memory_region, true));
+    assert_killed(run_probe_with(probe_set_memory_region, false));
+}
+
 static void test_write_fd_filtered(void **state)
 {
     (void)state;
@@ -233,6 +260,7 @@ int main(void)
         cmocka_unit_test(test_run_loop_calls_allowed),
         cmocka_unit_test(test_ioctl_request_filtered),
         cmocka_unit_test(test_ioctl_fd_filtered),
+        cmocka_unit_test(test_memory_region_while_lazy),
         cmocka_unit_test(test_write_fd_filtered),
         cmocka_unit_test(test_pread_fd_filtered),
     };
