@@ -40,20 +40,10 @@ const uint32_t skiff_arch_audit = AUDIT_ARCH_AARCH64;
 #define REG_TCR    ARM64_SYS_REG(3, 0, 2, 0, 2)
 #define REG_MAIR   ARM64_SYS_REG(3, 0, 10, 2, 0)
 
-/* Nothing of the vCPU set-up here is slow enough to move off the main thread. */
 /* arm64 KVM has no per-page cost at slot creation (stage 2 is built on demand), and a data
  * abort outside any slot carries no usable syndrome for pair or writeback accesses: all of
  * RAM is registered at once. */
 const bool skiff_arch_lazy_memory = false;
-
-/* Nothing to fetch from the kernel ahead of the vCPU: no thread. */
-const bool skiff_arch_query_in_thread = false;
-
-int skiff_arch_kvm_query(int kvm_fd)
-{
-    (void)kvm_fd;
-    return 0;
-}
 
 int skiff_arch_kvm_prepare(struct skiff *s)
 {

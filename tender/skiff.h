@@ -307,10 +307,10 @@ void skiff_boot_info_write(struct skiff *s, const char *cmdline);
 
 /* ---- kvm.c: arch-independent KVM ---- */
 
-/* Opens /dev/kvm and starts skiff_arch_kvm_query() (in a helper thread where the arch says
- * so); a failure is kept for skiff_kvm_finish() to report. */
+/* Opens /dev/kvm; a failure is kept for skiff_kvm_finish() to report, after everything wrong
+ * with the image or the command line. */
 void skiff_kvm_start(struct skiff *s);
-/* Creates the VM and its vCPU, waits for the query, prepares the vCPU (skiff_arch_kvm_prepare)
+/* Creates the VM and its vCPU, prepares the vCPU (skiff_arch_kvm_prepare)
  * and registers guest memory (skiff_memslots_init). Returns 0, or
  * SKIFF_EXIT_HOST with an error (no KVM, a missing capability, ...). */
 int skiff_kvm_finish(struct skiff *s);
@@ -351,13 +351,9 @@ int skiff_kvm_protect(struct skiff *s);
 extern const unsigned skiff_arch_elf_machine;
 /* The AUDIT_ARCH_* value seccomp reports for this architecture's system calls. */
 extern const uint32_t skiff_arch_audit;
-/* Fetches what vCPU setup will need from /dev/kvm alone (x86_64: the supported CPUID table),
- * in skiff_kvm_start()'s helper thread if skiff_arch_query_in_thread. Must not call
- * skiff_set_error(); returns 0, or -1 with skiff_arch_prepare_error() describing why. */
-extern const bool skiff_arch_query_in_thread;
-int skiff_arch_kvm_query(int kvm_fd);
-/* Runs in skiff_kvm_finish() once the vCPU exists and the query is done: the vCPU's CPUID,
- * system registers and s->cpu_cycle_freq. Same error convention as skiff_arch_kvm_query(). */
+/* Runs in skiff_kvm_finish() once the vCPU exists: the vCPU's CPUID, system registers and
+ * s->cpu_cycle_freq. Must not call skiff_set_error(); returns 0, or -1 with
+ * skiff_arch_prepare_error() describing why. */
 int skiff_arch_kvm_prepare(struct skiff *s);
 const char *skiff_arch_prepare_error(void);
 /* Writes page tables (and GDT) into guest memory per ABI.md 3.2-3.6. */
