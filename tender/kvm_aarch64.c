@@ -43,7 +43,11 @@ const uint32_t skiff_arch_audit = AUDIT_ARCH_AARCH64;
 /* arm64 KVM has no per-page cost at slot creation (stage 2 is built on demand), and a data
  * abort outside any slot carries no usable syndrome for pair or writeback accesses: all of
  * RAM is registered at once. */
-const bool skiff_arch_lazy_memory = false;
+bool skiff_arch_lazy_memory(struct skiff *s)
+{
+    (void)s;
+    return false;
+}
 
 int skiff_arch_kvm_prepare(struct skiff *s)
 {

@@ -12,8 +12,6 @@
 
 const unsigned skiff_arch_elf_machine = EM_X86_64;
 const uint32_t skiff_arch_audit = AUDIT_ARCH_X86_64;
-/* Every access to memory without a slot exits as MMIO with its address and data. */
-const bool skiff_arch_lazy_memory = true;
 
 #define X86_CR0_PE         0x1ULL
 #define X86_CR0_NE         0x20ULL
@@ -144,6 +142,17 @@ static int setup_sregs(struct skiff *s)
 int skiff_arch_kvm_prepare(struct skiff *s)
 {
     return setup_cpuid(s) < 0 || setup_tsc(s) < 0 || setup_sregs(s) < 0 ? -1 : 0;
+}
+
+/* Every access to memory without a slot exits as MMIO with its address and data, but an
+ * instruction KVM cannot emulate raises #UD in the guest when it comes from CPL3 (and is
+ * queued as #UD even when it exits, from CPL0), unless KVM is told to exit to skiff instead:
+ * only then is registering memory on first touch safe. */
+bool skiff_arch_lazy_memory(struct skiff *s)
+{
+    struct kvm_enable_cap cap = {.cap = KVM_CAP_EXIT_ON_EMULATION_FAILURE, .args = {1}};
+
+    return ioctl(s->kvm.vm_fd, KVM_ENABLE_CAP, &cap) == 0;
 }
 
 int skiff_arch_vcpu_init(struct skiff *s)

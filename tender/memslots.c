@@ -68,8 +68,9 @@ int skiff_memslots_init(struct skiff *s)
     unsigned nchunks = (unsigned)((s->guest.alloc_size + SKIFF_CHUNK_SIZE - 1) / SKIFF_CHUNK_SIZE);
     int status;
 
-    m->lazy = skiff_arch_lazy_memory && s->guest.alloc_size >= LAZY_MIN_SIZE &&
-              ioctl(s->kvm.vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS) >= (int)nchunks;
+    m->lazy = s->guest.alloc_size >= LAZY_MIN_SIZE &&
+              ioctl(s->kvm.vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS) >= (int)nchunks &&
+              skiff_arch_lazy_memory(s);
     if (!m->lazy) {
         m->nchunks = m->nregistered = 1;
         return set_region(s, 0, 0, s->guest.alloc_size);

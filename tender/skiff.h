@@ -333,8 +333,9 @@ enum skiff_exit_action skiff_memslots_mmio(struct skiff *s, uint64_t gpa, uint8_
 /* Registers every chunk left (after an exit that names no address). Returns 0 or
  * SKIFF_EXIT_HOST. */
 int skiff_memslots_fill(struct skiff *s);
-/* Whether the arch's exits let memory be registered on first touch (x86_64: yes). */
-extern const bool skiff_arch_lazy_memory;
+/* Whether the arch's exits let memory be registered on first touch, setting up the VM for it
+ * if they do (x86_64: where KVM can be told to exit on emulation failures; aarch64: no). */
+bool skiff_arch_lazy_memory(struct skiff *s);
 
 /* Runs the vCPU until the guest halts or fails. Returns the process exit status. */
 int skiff_kvm_run(struct skiff *s);
