@@ -236,7 +236,8 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
     case KVM_EXIT_INTERNAL_ERROR:
         /* An instruction KVM cannot emulate may have touched memory not yet registered (the
          * exit does not say where): register all of it and run the instruction again. */
-        if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION && skiff_memslots_pending(s)) {
+        if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
+            skiff_memslots_pending(&s->slots)) {
             *status = skiff_memslots_fill(s);
             return *status ? SKIFF_ACTION_FAIL : SKIFF_ACTION_RESUME;
         }

@@ -111,7 +111,7 @@ static void add_rules(struct policy *p, const struct skiff *s)
     allow_arg(p, SYS_ioctl, 1, (uint32_t)KVM_GET_ONE_REG);
     /* Guest RAM still to be registered on first touch (memslots.c), on the VM. Its fd and
      * request pair with the vCPU's in this filter; each fails on the other fd (ENOTTY). */
-    if (skiff_memslots_pending(s)) {
+    if (skiff_memslots_pending(&s->slots)) {
         allow_arg(p, SYS_ioctl, 0, (uint32_t)s->kvm.vm_fd);
         allow_arg(p, SYS_ioctl, 1, (uint32_t)KVM_SET_USER_MEMORY_REGION);
     }

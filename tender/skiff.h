@@ -9,6 +9,7 @@
 #include "elf_abi.h"
 #include "hvt_abi.h"
 #include "mft_abi.h"
+#include "memslots.h"
 
 #define SKIFF_VERSION "0.1.0"
 
@@ -155,15 +156,6 @@ struct skiff_kvm {
     int kvm_fd, vm_fd, vcpu_fd;
     struct kvm_run *run;
     size_t run_size;
-};
-
-/* Which parts of guest RAM are registered with KVM (memslots.c). */
-#define SKIFF_CHUNK_SIZE 0x2000000ULL /* 32 MiB: at most 128 slots for HVT_MEM_MAX */
-struct skiff_memslots {
-    bool lazy; /* chunks registered on first touch; else one slot for all */
-    unsigned nchunks, nregistered;
-    uint64_t registered_bytes; /* for --json */
-    bool registered[HVT_MEM_MAX / SKIFF_CHUNK_SIZE];
 };
 
 struct skiff {
@@ -314,29 +306,6 @@ void skiff_kvm_start(struct skiff *s);
  * and registers guest memory (skiff_memslots_init). Returns 0, or
  * SKIFF_EXIT_HOST with an error (no KVM, a missing capability, ...). */
 int skiff_kvm_finish(struct skiff *s);
-/* ---- memslots.c: guest RAM registered with KVM on first touch ---- */
-
-/* Registers guest RAM with the VM: all of it as one slot, or (where skiff_arch_lazy_memory
- * and the guest is large) only the chunks holding the image and the top of memory. Call once
- * the image is loaded. Returns 0 or SKIFF_EXIT_HOST. */
-int skiff_memslots_init(struct skiff *s);
-/* Whether chunks are left to register (the sandbox must then allow it). */
-static inline bool skiff_memslots_pending(const struct skiff *s)
-{
-    return s->slots.nregistered < s->slots.nchunks;
-}
-/* For decode hooks: an MMIO exit at gpa < s->guest.alloc_size of len bytes (data: the exit's
- * buffer). A first touch of an unregistered chunk registers it and completes the access
- * (SKIFF_ACTION_RESUME); a write to read-only memory is skiff_readonly_fault(). */
-enum skiff_exit_action skiff_memslots_mmio(struct skiff *s, uint64_t gpa, uint8_t *data,
-                                           uint32_t len, bool is_write, int *status);
-/* Registers every chunk left (after an exit that names no address). Returns 0 or
- * SKIFF_EXIT_HOST. */
-int skiff_memslots_fill(struct skiff *s);
-/* Whether the arch's exits let memory be registered on first touch, setting up the VM for it
- * if they do (x86_64: where KVM can be told to exit on emulation failures; aarch64: no). */
-bool skiff_arch_lazy_memory(struct skiff *s);
-
 /* Runs the vCPU until the guest halts or fails. Returns the process exit status. */
 int skiff_kvm_run(struct skiff *s);
 /* Makes SIGINT and SIGTERM stop the run loop promptly (KVM_RUN and POLL are interrupted). */
@@ -387,6 +356,11 @@ static inline enum skiff_exit_action skiff_action_fail(int *status, int code)
  * KVM_RUN. Sets the error ("host/guest translation fault", the words upstream tests look for)
  * and returns SKIFF_ACTION_FAIL with SKIFF_EXIT_FAULT. */
 enum skiff_exit_action skiff_readonly_fault(struct skiff *s, uint64_t gpa, int *status);
+/* For decode hooks (memslots.c): an MMIO exit at gpa < s->guest.alloc_size of len bytes (data: the
+ * exit's buffer). A first touch of an unregistered chunk registers it and completes the access
+ * (SKIFF_ACTION_RESUME); a write to read-only memory is skiff_readonly_fault(). */
+enum skiff_exit_action skiff_memslots_mmio(struct skiff *s, uint64_t gpa, uint8_t *data,
+                                           uint32_t len, bool is_write, int *status);
 /* Decodes the exit in s->kvm.run. */
 enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uint64_t *gpa,
                                               int *status);
