@@ -337,7 +337,8 @@ check-x86_64-vm: vm-deps
 	$(Q)ASAN_SKIFF=build/x86_64-asan/skiff tests/vm/run x86_64 build/x86_64-static build/x86_64-kernel
 
 # Every figure of tools/bench; kernel-mode images are built too, to compare the two modes.
-bench: all $(CPUWORK_NATIVE)
+bench: deps all $(CPUWORK_NATIVE)
+	$(Q)tools/install-deps gnuplot-nox
 	$(Q)$(MAKE) --no-print-directory GUEST_MODE=kernel build/$(ARCH)-kernel/skiff \
 		build/$(ARCH)-kernel/tests/guest/cpuwork.hvt build/$(ARCH)-kernel/tests/guest/hcbench.hvt
 	$(Q)tools/bench $(BUILD)
