@@ -125,6 +125,9 @@ else
 fi
 
 echo "-- compose"
-expect compose 0 'client_1 .* 3 replies' 'client_1 .* SUCCESS' -- $COMPOSE up --exit-code-from client
+# Not the default 30 s: in the shell VM's emulated CPU docker-compose alone takes ~7 s to start
+# and ~8 s to create each container, ~35 s in all. 120 s covers that and the client's own 60 s
+# TIMEOUT (it resends until the server answers, so start order does not matter).
+CASE_TIMEOUT=120 expect compose 0 'client_1 .* 3 replies' 'client_1 .* SUCCESS' -- $COMPOSE up --exit-code-from client
 # Each case reported itself to RESULTS; the last one failing is not the script failing.
 true
