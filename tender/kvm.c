@@ -17,44 +17,33 @@
  * with itself or with reading the image, but waking the idle second CPU for a new thread took
  * longer here than the work it would take over: measured in one run, a thread that fetched
  * the CPUID table while the main thread created the VM made the main thread wait the whole
- * 0.3 ms at the join, and boots were ~0.1 ms slower with the thread than without.
+ * 0.3 ms at the join, and boots were ~0.1 ms slower with the thread than without. So
+ * everything happens in skiff_kvm_finish(), after every check of the image and the command
+ * line: their errors come first.
  */
-static struct {
-    int open_status;
-    char error[256];
-} kvm_start_failure;
+void skiff_kvm_start(struct skiff *s)
+{
+    s->kvm.kvm_fd = s->kvm.vm_fd = s->kvm.vcpu_fd = -1;
+}
 
-/* Opens /dev/kvm. A failure is only recorded here: it is reported by skiff_kvm_finish(), after
- * everything wrong with the image or the command line. */
 static int kvm_open(struct skiff_kvm *k)
 {
     k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (k->kvm_fd < 0) {
-        snprintf(kvm_start_failure.error, sizeof(kvm_start_failure.error),
-                 "/dev/kvm: %s (KVM must be enabled and accessible; in a container, run with "
-                 "--device /dev/kvm)",
-                 strerror(errno));
+        skiff_set_error("/dev/kvm: %s (KVM must be enabled and accessible; in a container, run "
+                        "with --device /dev/kvm)",
+                        strerror(errno));
         return SKIFF_EXIT_HOST;
     }
     if (ioctl(k->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
-        snprintf(kvm_start_failure.error, sizeof(kvm_start_failure.error),
-                 "KVM: unsupported API version (need %d)", KVM_API_VERSION);
+        skiff_set_error("KVM: unsupported API version (need %d)", KVM_API_VERSION);
         return SKIFF_EXIT_HOST;
     }
     if (ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY) <= 0) {
-        snprintf(kvm_start_failure.error, sizeof(kvm_start_failure.error),
-                 "KVM: host does not support KVM_CAP_USER_MEMORY");
+        skiff_set_error("KVM: host does not support KVM_CAP_USER_MEMORY");
         return SKIFF_EXIT_HOST;
     }
     return 0;
-}
-
-void skiff_kvm_start(struct skiff *s)
-{
-    struct skiff_kvm *k = &s->kvm;
-
-    k->kvm_fd = k->vm_fd = k->vcpu_fd = -1;
-    kvm_start_failure.open_status = kvm_open(k);
 }
 
 static int kvm_create(struct skiff *s)
@@ -89,11 +78,7 @@ int skiff_kvm_finish(struct skiff *s)
 {
     int status;
 
-    if (kvm_start_failure.open_status) {
-        skiff_set_error("%s", kvm_start_failure.error);
-        return kvm_start_failure.open_status;
-    }
-    if ((status = kvm_create(s)))
+    if ((status = kvm_open(&s->kvm)) || (status = kvm_create(s)))
         return status;
     if (skiff_arch_kvm_prepare(s) < 0) {
         skiff_set_error("%s", skiff_arch_prepare_error());

@@ -73,6 +73,7 @@ int skiff_memslots_init(struct skiff *s)
               skiff_arch_lazy_memory(s);
     if (!m->lazy) {
         m->nchunks = m->nregistered = 1;
+        m->registered[0] = true;
         return set_region(s, 0, 0, s->guest.alloc_size);
     }
     m->nchunks = nchunks;

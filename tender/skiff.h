@@ -299,10 +299,9 @@ void skiff_boot_info_write(struct skiff *s, const char *cmdline);
 
 /* ---- kvm.c: arch-independent KVM ---- */
 
-/* Opens /dev/kvm; a failure is kept for skiff_kvm_finish() to report, after everything wrong
- * with the image or the command line. */
+/* Marks the KVM fds as not open, so that any exit path can tell what to close. */
 void skiff_kvm_start(struct skiff *s);
-/* Creates the VM and its vCPU, prepares the vCPU (skiff_arch_kvm_prepare)
+/* Opens /dev/kvm, creates the VM and its vCPU, prepares the vCPU (skiff_arch_kvm_prepare)
  * and registers guest memory (skiff_memslots_init). Returns 0, or
  * SKIFF_EXIT_HOST with an error (no KVM, a missing capability, ...). */
 int skiff_kvm_finish(struct skiff *s);

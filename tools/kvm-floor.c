@@ -5,7 +5,7 @@
  * boot-to-exit time is judged against this program's, measured in the same run. With MiB, the
  * VM gets that much (untouched) memory, as a monitor's guest would: KVM's own cost of
  * registering memory grows with its size, and this shows how much of it is KVM's. With
- * "cpuid" (x86_64), it also gives the vCPU the host's supported CPUID table, as every
+ * "cpuid", it also gives the vCPU the host's supported CPUID table, as every
  * monitor whose guests may run CPUID must: on a nested host that alone is ~0.3 ms.
  */
 #include <err.h>
@@ -43,7 +43,6 @@ int main(int argc, char **argv)
         err(1, "KVM_SET_USER_MEMORY_REGION");
     if ((vcpu = ioctl(vm, KVM_CREATE_VCPU, 0)) < 0)
         err(1, "KVM_CREATE_VCPU");
-#ifdef __x86_64__
     if (with_cpuid) {
         static struct {
             struct kvm_cpuid2 h;
@@ -55,9 +54,6 @@ int main(int argc, char **argv)
         if (ioctl(vcpu, KVM_SET_CPUID2, &cpuid) < 0)
             err(1, "KVM_SET_CPUID2");
     }
-#else
-    (void)with_cpuid;
-#endif
     run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
     run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
     if (run == MAP_FAILED)
