@@ -36,6 +36,8 @@ else
 Q := @
 say := @printf '  %-8s %s\n'
 endif
+# Recursive builds print their own CC lines but no "Nothing to be done" or directory noise.
+SUBMAKE = $(MAKE) --no-print-directory $(if $(Q),-s)
 
 WARN := -std=c11 -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual -Wwrite-strings \
 	-Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wimplicit-fallthrough
@@ -114,7 +116,10 @@ GUEST_CFLAGS_cpuwork := -mgeneral-regs-only
 # Tests that send raw hypercalls (blk.c) use the bindings' arch hooks, found the same way.
 GUEST_TEST_CFLAGS += -DSKIFF_ARCH_H='"arch_$(ARCH).h"'
 
-all: $(SKIFF) $(BINDINGS_LIB) $(MFTGEN) $(GUEST_IMAGES) $(CPUWORK_NATIVE)
+# ---- examples: examples/NAME/app.c + manifest.json -> NAME.hvt, built as the README shows ----
+EXAMPLES := $(patsubst examples/%/app.c,$(BUILD)/examples/%.hvt,$(wildcard examples/*/app.c))
+
+all: $(SKIFF) $(BINDINGS_LIB) $(MFTGEN) $(GUEST_IMAGES) $(CPUWORK_NATIVE) $(EXAMPLES)
 
 # Relinked when the Makefile changes, so that a change of STATIC or of the flags takes effect.
 $(SKIFF): $(TENDER_OBJS) Makefile
@@ -154,6 +159,12 @@ $(BUILD)/tests/guest/%.hvt: tests/guest/%.c $$(wildcard tests/guest/%.json) $(BI
 	$(Q)$(SKIFF_CC) $(call guest_mode,$*) \
 		-m $(or $(wildcard tests/guest/$*.json),tests/guest/none.json) -o $@ $< \
 		$(GUEST_TEST_CFLAGS) $(GUEST_CFLAGS_$*) $(call kernel_cflags,$*)
+
+$(BUILD)/examples/%.hvt: examples/%/app.c examples/%/manifest.json $(BINDINGS_LIB) $(MFTGEN) \
+		$(LDSCRIPT) tools/skiff-cc
+	@mkdir -p $(dir $@)
+	$(say) UNIKERN $@
+	$(Q)$(SKIFF_CC) -m examples/$*/manifest.json -o $@ $<
 
 # ---- unit tests (cmocka): tests/unit/test_X.c links only the modules it names ----
 UNIT_CFLAGS := $(WARN) -Wno-write-strings -Wno-cast-qual -O1 -g -D_GNU_SOURCE -Iinclude -Itender -MMD -MP $(SANITIZE)
@@ -231,7 +242,7 @@ vm-test-files: $(VM_TEST_FILES)
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ASAN_BUILD := build/$(ARCH)-asan
 asan:
-	$(Q)$(MAKE) --no-print-directory SANITIZE="$(SANITIZE_FLAGS)" $(ASAN_BUILD)/skiff \
+	$(Q)$(SUBMAKE) SANITIZE="$(SANITIZE_FLAGS)" $(ASAN_BUILD)/skiff \
 		$(UNIT_TESTS:%=$(ASAN_BUILD)/tests/unit/%)
 
 check-unit-asan: asan
@@ -265,23 +276,28 @@ fuzz: $(FUZZ_BINS)
 	$(Q)tests/fuzz/run $(FUZZ_BUILD) $(FUZZ_TIME)
 
 # ---- entry points ----
+# The Debian packages each job needs are installed by tools/install-deps, on this host, from
+# these entry points only: building (all) never runs apt-get.
 deps:
-	$(Q)tools/install-deps
+	$(Q)tools/install-deps build
 
-# Boots hello on this host's KVM; a host without a usable /dev/kvm boots it on the x86_64 test
-# VM's KVM instead (QEMU, slower to start, but a real boot), and says so.
-demo: deps all
-	$(Q)if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then \
-		echo "$(SKIFF) --mem=32 $(BUILD)/tests/guest/hello.hvt Hello_from_skiff"; \
-		$(SKIFF) --mem=32 $(BUILD)/tests/guest/hello.hvt Hello_from_skiff; \
+# Boots hello on this host's KVM, or, on a host without a usable /dev/kvm, on the KVM of the
+# shell VM (tests/vm/shell: QEMU, slower to start, but a real boot), and says so. Installs and
+# builds only what that needs, and shows the command that a user can run again.
+DEMO := $(SKIFF) --mem=32 $(BUILD)/tests/guest/hello.hvt Hello_from_skiff
+have_kvm = [ -r /dev/kvm ] && [ -w /dev/kvm ]
+demo:
+	$(Q)tools/install-deps build $$($(have_kvm) || echo vm-x86_64)
+	$(Q)$(SUBMAKE) $(SKIFF) $(BUILD)/tests/guest/hello.hvt
+	$(Q)if $(have_kvm); then \
+		echo "Booting the demo unikernel on this host's KVM:"; \
+		echo "\$$ $(DEMO)"; $(DEMO); \
 	else \
-		echo "demo: no usable /dev/kvm here; booting the demo on the KVM of a QEMU VM instead"; \
-		$(MAKE) --no-print-directory vm-demo; \
-	fi
-
-vm-demo: vm-deps
-	$(Q)$(MAKE) --no-print-directory STATIC=1 BUILD=build/$(ARCH)-static vm-test-files
-	$(Q)SHOW_OUTPUT=1 VM_CASES=tests/vm/demo.txt tests/vm/run $(ARCH) build/$(ARCH)-static
+		echo "This host has no usable /dev/kvm, so the demo boots on the KVM of a QEMU VM"; \
+		echo "(tests/vm/shell; ~30 s, the first time longer: it fetches Debian's kernel):"; \
+		echo "\$$ tests/vm/shell -- $(DEMO)"; tests/vm/shell -- $(DEMO); \
+	fi; st=$$?; echo "The unikernel exited with status $$st; skiff --help lists the options."; \
+	exit $$st
 
 # Everything, with one summary line at the end: unit tests (also under ASan), the integration
 # scripts on this host's /dev/kvm, the x86_64 guests again at CPL0, bounded fuzzing, and the
@@ -292,25 +308,30 @@ ifeq ($(ARCH),x86_64)
 check: export KERNEL_BUILD := build/x86_64-kernel
 check: export VM_SUITES := x86_64:build/x86_64-static:build/x86_64-kernel:build/x86_64-asan/skiff \
 	aarch64:build/aarch64
-check: deps vm-deps all $(UNIT_BINS) $(MKBADELF) asan fuzz-build
-	$(Q)$(MAKE) --no-print-directory GUEST_MODE=kernel all
-	$(Q)$(MAKE) --no-print-directory STATIC=1 BUILD=build/x86_64-static vm-test-files
-	$(Q)$(MAKE) --no-print-directory aarch64-vm-files
+check: check-deps all $(UNIT_BINS) $(MKBADELF) asan fuzz-build
+	$(Q)$(SUBMAKE) GUEST_MODE=kernel all
+	$(Q)$(SUBMAKE) STATIC=1 BUILD=build/x86_64-static vm-test-files
+	$(Q)$(SUBMAKE) aarch64-vm-files
 	$(Q)tests/run-all $(BUILD)
 else
-check: deps all $(UNIT_BINS) $(MKBADELF)
+check: check-deps all $(UNIT_BINS) $(MKBADELF)
 	$(Q)tests/run-all $(BUILD)
 endif
+
+# Everything make check needs, the Docker engine included, installed on this host before any
+# test runs (the shell VM and the test VMs cannot install anything).
+check-deps:
+	$(Q)tools/install-deps build test vm docker
 
 # The integration tests that boot test unikernels, again with all of them at CPL0 (unit,
 # ELF-loader and container tests do not depend on the mode).
 check-kernel:
-	$(Q)$(MAKE) --no-print-directory GUEST_MODE=kernel all
+	$(Q)$(SUBMAKE) GUEST_MODE=kernel all
 	$(Q)tests/run-all --no-unit build/$(ARCH)-kernel guest tender block net
 
 # A statically linked tender for FROM scratch container images (tools/skiff-image).
 static:
-	$(Q)$(MAKE) --no-print-directory STATIC=1 BUILD=build/$(ARCH)-static build/$(ARCH)-static/skiff
+	$(Q)$(SUBMAKE) STATIC=1 BUILD=build/$(ARCH)-static build/$(ARCH)-static/skiff
 
 check-unit: $(UNIT_BINS)
 	$(Q)tests/run-all --unit-only $(BUILD)
@@ -318,9 +339,9 @@ check-unit: $(UNIT_BINS)
 # The test VMs alone (tests/vm/run): the aarch64 suite cross-built and run on arm64 KVM, the
 # x86_64 guests (user mode, kernel mode, and with the ASan tender) on nested KVM; a minute or
 # so each once the kernels are cached.
-AARCH64_MAKE := $(MAKE) --no-print-directory ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu- STATIC=1
+AARCH64_MAKE := $(SUBMAKE) ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu- STATIC=1
 vm-deps:
-	$(Q)tools/install-deps-vm
+	$(Q)tools/install-deps build vm
 
 aarch64-vm-files:
 	$(Q)if [ -f build/aarch64/skiff ] && readelf -l build/aarch64/skiff | grep -q INTERP; then \
@@ -331,21 +352,24 @@ check-aarch64: vm-deps aarch64-vm-files
 	$(Q)tests/vm/run aarch64 build/aarch64
 
 check-x86_64-vm: vm-deps
-	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 STATIC=1 BUILD=build/x86_64-static vm-test-files
-	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 GUEST_MODE=kernel all
-	$(Q)$(MAKE) --no-print-directory ARCH=x86_64 asan
+	$(Q)$(SUBMAKE) ARCH=x86_64 STATIC=1 BUILD=build/x86_64-static vm-test-files
+	$(Q)$(SUBMAKE) ARCH=x86_64 GUEST_MODE=kernel all
+	$(Q)$(SUBMAKE) ARCH=x86_64 asan
 	$(Q)ASAN_SKIFF=build/x86_64-asan/skiff tests/vm/run x86_64 build/x86_64-static build/x86_64-kernel
 
 # Every figure of tools/bench; kernel-mode images are built too, to compare the two modes.
-bench: deps all $(CPUWORK_NATIVE)
-	$(Q)tools/install-deps gnuplot-nox
-	$(Q)$(MAKE) --no-print-directory GUEST_MODE=kernel build/$(ARCH)-kernel/skiff \
+bench: bench-deps all $(CPUWORK_NATIVE)
+	$(Q)$(SUBMAKE) GUEST_MODE=kernel build/$(ARCH)-kernel/skiff \
 		build/$(ARCH)-kernel/tests/guest/cpuwork.hvt build/$(ARCH)-kernel/tests/guest/hcbench.hvt
 	$(Q)tools/bench $(BUILD)
 
+# Without /dev/kvm, make bench measures in the shell VM: QEMU as well.
+bench-deps:
+	$(Q)tools/install-deps build test vm-x86_64 bench
+
 # CPU-bound work natively, at CPL3 and at CPL0; hypercall round trips in both modes.
 bench-cpu: all $(CPUWORK_NATIVE)
-	$(Q)$(MAKE) --no-print-directory GUEST_MODE=kernel build/$(ARCH)-kernel/skiff \
+	$(Q)$(SUBMAKE) GUEST_MODE=kernel build/$(ARCH)-kernel/skiff \
 		build/$(ARCH)-kernel/tests/guest/cpuwork.hvt build/$(ARCH)-kernel/tests/guest/hcbench.hvt
 	$(Q)tools/bench-cpu $(BUILD) build/$(ARCH)-kernel
 
@@ -357,7 +381,7 @@ clean:
 
 .PHONY: asan check-unit-asan fuzz fuzz-build
 .PHONY: all deps demo static check check-kernel check-unit check-aarch64 check-x86_64-vm \
-	vm-deps vm-test-files aarch64-vm-files vm-demo \
+	check-deps bench-deps vm-deps vm-test-files aarch64-vm-files \
 	bench bench-cpu format clean
 .DELETE_ON_ERROR:
 

@@ -58,5 +58,13 @@ expect blk-unaligned 66 'Backing storage size must be block aligned \(4096 bytes
 expect blk-empty 66 'Backing storage must be at least 1 block' -- "$SKIFF" --mem=32 --block:storage="$TMP/empty.img" "$G/blk.hvt"
 expect blk-sector-size 64 'Block size must be a power of 2' -- "$SKIFF" --mem=32 --block-sector-size:storage=521 --block:storage="$TMP/disk.img" "$G/blk.hvt"
 expect blk-twice 64 "block device 'storage' is attached twice" -- "$SKIFF" --mem=32 --block:storage="$TMP/disk.img" --block:storage="$TMP/disk.img" "$G/blk.hvt"
+
+# The README's first unikernel (examples/counter, built by make as the README builds it), twice
+# on one new disk: the second boot reads what the first wrote.
+truncate -s 64K "$TMP/counter.img"
+expect readme-example 0 '^Hello, reader! This disk has seen 1 boot' -- \
+    "$SKIFF" --mem=64 --block:storage="$TMP/counter.img" "$BUILD/examples/counter.hvt" reader &&
+    expect readme-example-again 0 '^Hello, world! This disk has seen 2 boot' -- \
+        "$SKIFF" --mem=64 --block:storage="$TMP/counter.img" "$BUILD/examples/counter.hvt"
 # Each case reported itself to RESULTS; the last one failing is not the script failing.
 true
