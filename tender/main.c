@@ -78,20 +78,15 @@ static void load_manifest(struct skiff *s, const struct skiff_options *o, int fd
     s->mft = &mft_buf.m;
     if (skiff_elf_read_notes(fd, skiff_arch_elf_machine, s->mft, &s->mft_size) < 0 ||
         skiff_mft_validate(s->mft, s->mft_size) < 0) {
-        char msg[512];
-
-        snprintf(msg, sizeof(msg), "%s", skiff_error());
-        skiff_set_error("%s: %s", o->kernel, msg);
+        skiff_set_error("%s: %s", o->kernel, skiff_error());
         die(NULL, SKIFF_EXIT_IMAGE);
     }
     for (size_t i = 0; i < o->ndevopts; i++)
         if ((status = module_for(o->devopts[i].key)->option(s, &o->devopts[i])))
             die(s, status);
     if (skiff_mft_check_attached(s->mft) < 0) {
-        char msg[512];
-
-        snprintf(msg, sizeof(msg), "%s", skiff_error());
-        skiff_set_error("%s. All declared devices must be attached: see --help", msg);
+        skiff_set_error("%s; all declared devices must be attached (see skiff --help)",
+                        skiff_error());
         die(s, SKIFF_EXIT_USAGE);
     }
 }
@@ -168,10 +163,7 @@ int main(int argc, char **argv)
     if ((status = skiff_guest_alloc(&s.guest)))
         die(&s, status);
     if (skiff_elf_load(fd, skiff_arch_elf_machine, s.guest.mem, s.guest.alloc_size, &s.image) < 0) {
-        char msg[512];
-
-        snprintf(msg, sizeof(msg), "%s", skiff_error());
-        skiff_set_error("%s: %s", o.kernel, msg);
+        skiff_set_error("%s: %s", o.kernel, skiff_error());
         die(&s, SKIFF_EXIT_IMAGE);
     }
     close(fd);

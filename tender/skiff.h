@@ -33,7 +33,8 @@ enum skiff_exit {
 
 /* ---- error.c: one error message for the parsers, which never print or exit ---- */
 
-/* Records a message (printf format) for the caller to report; replaces any earlier one. */
+/* Records a message (printf format) for the caller to report; replaces any earlier one. An
+ * argument may be skiff_error(), to add context to the message it replaces. */
 void skiff_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The last message recorded; "" if none. Valid until the next skiff_set_error(). */
 const char *skiff_error(void);

@@ -35,7 +35,7 @@ else
 fi
 
 echo "-- bad setups"
-expect blk-not-attached 64 "Device 'storage' of type BLOCK_BASIC declared but not attached" -- "$SKIFF" --mem=32 "$G/blk.hvt"
+expect blk-not-attached 64 "^skiff: device 'storage' of type BLOCK_BASIC declared but not attached; all declared devices must be attached" -- "$SKIFF" --mem=32 "$G/blk.hvt"
 expect blk-missing-file 66 "Could not open block device: $TMP/nope.img: No such file" -- "$SKIFF" --mem=32 --block:storage="$TMP/nope.img" "$G/blk.hvt"
 cp "$TMP/disk.img" "$TMP/ro.img"
 chmod 0444 "$TMP/ro.img"
