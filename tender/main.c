@@ -19,7 +19,8 @@ static void usage(FILE *f)
             "  --mem=N                     guest memory in MiB (default 512, max 4096)\n"
             "  --quiet                     print no warnings of skiff's own\n"
             "  --no-net-ring               no ring I/O: network frames go through hypercalls\n"
-            "  --json                      at exit, one JSON line on stderr: status, cause, times\n"
+            "  --json                      at exit, one JSON line on stderr: status, class, guest\n"
+            "                              status or error message, VM exits, setup and run time\n"
             "  --help                      print this help and exit\n"
             "  --version                   print the version and exit\n");
     for (const struct skiff_module *const *m = skiff_modules; *m; m++)
@@ -126,7 +127,7 @@ int main(int argc, char **argv)
 
     skiff_report_start();
     if (skiff_cli_parse(argc, argv, module_keys(), &o) < 0) {
-        fprintf(stderr, "skiff: %s\nTry 'skiff --help' for more information.\n", skiff_error());
+        fprintf(stderr, "skiff: %s (see skiff --help)\n", skiff_error());
         return SKIFF_EXIT_USAGE;
     }
     skiff_report_enable(o.json);

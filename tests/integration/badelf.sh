@@ -22,12 +22,7 @@ bad() {
     local name=badelf/$1
     expect "$name" "$SKIFF_IMAGE" "$2" '!Hello|SUCCESS|Solo5:' -- \
         "$SKIFF" --mem=32 "$TMP/bad/$1.hvt" || return 0
-    # expect has passed; the line count is recorded as a case of its own.
-    if [ "$(output | wc -l)" = 1 ]; then
-        pass "$name: one line"
-    else
-        fail "$name: one line" "$(output | wc -l) lines of output"
-    fi
+    one_line "$name"
 }
 
 bad truncated 'segment data .* beyond the end of the file'

@@ -4,13 +4,15 @@ G=$BUILD/tests/guest
 X=$G/x86_64
 
 echo "-- command line"
-expect help 0 '^usage: skiff' '--block:NAME=PATH' 'Exit status' -- "$SKIFF" --help
+expect help 0 '^usage: skiff' '--block:NAME=PATH' 'Exit status' 'status, class, guest' -- "$SKIFF" --help
 expect version 0 '^skiff [0-9.]+ \(Solo5 hvt ABI version 2\)' -- "$SKIFF" --version
 expect version-wins 0 'ABI version 2' -- "$SKIFF" -x --version
-expect no-kernel 64 'skiff: Missing KERNEL operand' -- "$SKIFF" --mem=64
-expect no-kernel-dash 64 'Missing KERNEL operand' -- "$SKIFF" --mem=64 --
-expect bad-option 64 "skiff: Invalid option: \`-x'" -- "$SKIFF" -x "$G/hello.hvt"
-expect exec-heap 64 'Invalid option' -- "$SKIFF" --x-exec-heap "$G/hello.hvt"
+expect no-kernel 64 '^skiff: missing KERNEL operand \(see skiff --help\)$' -- "$SKIFF" --mem=64
+expect no-kernel-dash 64 'missing KERNEL operand' -- "$SKIFF" --mem=64 --
+expect bad-option 64 "^skiff: unknown option '-x' \(see skiff --help\)$" -- "$SKIFF" -x "$G/hello.hvt" &&
+    one_line bad-option
+expect exec-heap 64 "unknown option '--x-exec-heap'" -- "$SKIFF" --x-exec-heap "$G/hello.hvt"
+expect devopt-no-value 64 '^skiff: --block:storage: expected --block:NAME=VALUE' -- "$SKIFF" --block:storage "$G/hello.hvt"
 expect mem-zero 64 'malformed argument to --mem' -- "$SKIFF" --mem=0 "$G/hello.hvt"
 expect mem-junk 64 'malformed argument to --mem' -- "$SKIFF" --mem=12abc "$G/hello.hvt"
 expect mem-too-big 64 'exceeds the max size 4294967296' -- "$SKIFF" --mem=4098 "$G/hello.hvt"
@@ -23,7 +25,7 @@ expect guest-args 0 'a -b --help c' -- "$SKIFF" --mem=32 "$G/hello.hvt" a -b --h
 expect dashdash 0 'SUCCESS' -- "$SKIFF" --mem=32 -- "$G/hello.hvt"
 long=$(head -c 8191 /dev/zero | tr '\0' x)
 expect cmdline-8191 0 'SUCCESS' -- "$SKIFF" --mem=32 "$G/hello.hvt" "$long"
-expect cmdline-8192 64 'Guest command line too long \(max=8191 characters\)' -- "$SKIFF" --mem=32 "$G/hello.hvt" "${long}x"
+expect cmdline-8192 64 'guest command line too long \(max=8191 characters\)' -- "$SKIFF" --mem=32 "$G/hello.hvt" "${long}x"
 expect block-undeclared 64 "Resource not declared in manifest: 'nosuch'" -- "$SKIFF" --block:nosuch=/etc/hostname "$G/hello.hvt"
 expect net-undeclared 64 "Resource not declared in manifest: 'service0'" -- "$SKIFF" --net:service0=tap0 "$G/hello.hvt"
 
