@@ -150,7 +150,7 @@ int main(int argc, char **argv)
 
     fd = open(o.kernel, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        skiff_set_error("%s: Could not open: %s", o.kernel, strerror(errno));
+        skiff_set_error("%s: cannot open: %s", o.kernel, strerror(errno));
         die(NULL, SKIFF_EXIT_NOINPUT);
     }
     load_manifest(&s, &o, fd);

@@ -19,33 +19,33 @@ expect mem-too-big 64 'exceeds the max size 4294967296' -- "$SKIFF" --mem=4098 "
 expect mem-adjust 0 'adjusting memory to 33554432 bytes' 'SUCCESS' -- "$SKIFF" --mem=33 "$G/hello.hvt"
 expect mem-4g 0 'SUCCESS' -- "$SKIFF" --mem=4096 "$G/hello.hvt"
 expect mem-quiet 0 '!adjusting' 'SUCCESS' -- "$SKIFF" --quiet --mem=33 "$G/hello.hvt"
-expect no-such-kernel 66 "skiff: $TMP/nope.hvt: Could not open: No such file" -- "$SKIFF" "$TMP/nope.hvt"
+expect no-such-kernel 66 "skiff: $TMP/nope.hvt: cannot open: No such file" -- "$SKIFF" "$TMP/nope.hvt"
 expect not-elf 65 '/etc/passwd: ' -- "$SKIFF" /etc/passwd
 expect guest-args 0 'a -b --help c' -- "$SKIFF" --mem=32 "$G/hello.hvt" a -b --help c
 expect dashdash 0 'SUCCESS' -- "$SKIFF" --mem=32 -- "$G/hello.hvt"
 long=$(head -c 8191 /dev/zero | tr '\0' x)
 expect cmdline-8191 0 'SUCCESS' -- "$SKIFF" --mem=32 "$G/hello.hvt" "$long"
 expect cmdline-8192 64 'guest command line too long \(max=8191 characters\)' -- "$SKIFF" --mem=32 "$G/hello.hvt" "${long}x"
-expect block-undeclared 64 "Resource not declared in manifest: 'nosuch'" -- "$SKIFF" --block:nosuch=/etc/hostname "$G/hello.hvt"
-expect net-undeclared 64 "Resource not declared in manifest: 'service0'" -- "$SKIFF" --net:service0=tap0 "$G/hello.hvt"
+expect block-undeclared 64 "resource not declared in manifest: 'nosuch'" -- "$SKIFF" --block:nosuch=/etc/hostname "$G/hello.hvt"
+expect net-undeclared 64 "resource not declared in manifest: 'service0'" -- "$SKIFF" --net:service0=tap0 "$G/hello.hvt"
 
 echo "-- guests that break the rules"
 expect hlt 83 'skiff: KVM: unhandled exit: exit_reason=0x5' -- "$SKIFF" --mem=32 "$X/hlt.hvt"
 expect triple-fault 82 'skiff: KVM: guest triple fault' -- "$SKIFF" --mem=32 "$X/triplefault.hvt"
 if [ "$GUEST_MODE" = user ]; then
     # At CPL3 the TSS I/O bitmap closes every port but the hypercalls and the ring kick.
-    expect port-out 255 'type=#GP' '!Invalid guest port' -- "$SKIFF" --mem=32 "$X/badport.hvt" out
+    expect port-out 255 'type=#GP' '!invalid guest port' -- "$SKIFF" --mem=32 "$X/badport.hvt" out
 else
-    expect port-out 80 'Invalid guest port access: port=0x515' -- "$SKIFF" --mem=32 "$X/badport.hvt" out
+    expect port-out 80 'invalid guest port access: port=0x515' -- "$SKIFF" --mem=32 "$X/badport.hvt" out
 fi
-expect port-byte 80 'Invalid guest port access: port=0x502, size=1' -- "$SKIFF" --mem=32 "$X/badport.hvt" byte
-expect port-in 80 'Invalid guest port access: port=0x500, size=4, in' -- "$SKIFF" --mem=32 "$X/badport.hvt" in
-expect port-kick 80 'Invalid guest port access: port=0x600' -- "$SKIFF" --mem=32 "$X/badport.hvt" kick
-expect hypercall-zero 80 'Invalid guest hypercall: num=0' -- "$SKIFF" --mem=32 "$X/badport.hvt" zero
-expect wild-data 80 'Invalid guest access: gpa=0xfffffff0, sz=100' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" data
-expect wild-wrap 80 'Invalid guest access: gpa=0x100000, sz=' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" wrap
-expect wild-arg 80 'Invalid guest access: gpa=0xfffffff8, sz=16' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" arg
-expect wild-cookie 80 'Invalid guest access: .*sz=512' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" cookie
+expect port-byte 80 'invalid guest port access: port=0x502, size=1' -- "$SKIFF" --mem=32 "$X/badport.hvt" byte
+expect port-in 80 'invalid guest port access: port=0x500, size=4, in' -- "$SKIFF" --mem=32 "$X/badport.hvt" in
+expect port-kick 80 'invalid guest port access: port=0x600' -- "$SKIFF" --mem=32 "$X/badport.hvt" kick
+expect hypercall-zero 80 'invalid guest hypercall: num=0' -- "$SKIFF" --mem=32 "$X/badport.hvt" zero
+expect wild-data 80 'invalid guest access: gpa=0xfffffff0, sz=100' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" data
+expect wild-wrap 80 'invalid guest access: gpa=0x100000, sz=' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" wrap
+expect wild-arg 80 'invalid guest access: gpa=0xfffffff8, sz=16' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" arg
+expect wild-cookie 80 'invalid guest access: .*sz=512' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" cookie
 expect edge-of-memory 0 'EDGE_OK' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" edge
 expect write-text 81 'host/guest translation fault' '!NOT_REACHED' -- "$SKIFF" --mem=32 "$X/writetext.hvt" text
 expect write-rodata 81 'host/guest translation fault' '!NOT_REACHED' -- "$SKIFF" --mem=32 "$X/writetext.hvt" rodata
@@ -84,6 +84,6 @@ echo "-- --json"
 expect json-guest 0 '^\{"skiff": "[0-9.]+", "status": 0, "class": "guest", "guest_status": 0, "exits": [0-9]+, "mem_registered_mib": [0-9]+, "setup_us": [0-9]+, "run_us": [0-9]+, "total_us": [0-9]+\}$' -- "$SKIFF" --json --mem=32 "$G/hello.hvt" --solo5:quiet
 expect json-exit-300 44 '"status": 44, "class": "guest", "guest_status": 300' -- "$SKIFF" --json --mem=32 "$G/exit.hvt" 300
 expect json-image 65 '"status": 65, "class": "image", "message": "/etc/passwd: not an ELF file' -- "$SKIFF" --json /etc/passwd
-expect json-hypercall 80 '"class": "hypercall", "message": "Invalid guest access: gpa=0xfffffff0, sz=100"' -- "$SKIFF" --json --mem=32 "$X/wildptr.hvt" data
+expect json-hypercall 80 '"class": "hypercall", "message": "invalid guest access: gpa=0xfffffff0, sz=100"' -- "$SKIFF" --json --mem=32 "$X/wildptr.hvt" data
 # Each case reported itself to RESULTS; the last one failing is not the script failing.
 true
