@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "skiff.h"
@@ -44,6 +45,45 @@ static void __attribute__((noreturn)) die(struct skiff *s, int status)
             if ((*m)->teardown)
                 (*m)->teardown(s);
     exit(status);
+}
+
+static const char *file_kind(mode_t mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFDIR:
+        return "a directory";
+    case S_IFIFO:
+        return "a FIFO";
+    case S_IFCHR:
+        return "a character device";
+    case S_IFBLK:
+        return "a block device";
+    case S_IFSOCK:
+        return "a socket";
+    default:
+        return "a special file";
+    }
+}
+
+/* Opens KERNEL, which must be a regular file; returns its fd, or -1 with the error set.
+ * O_NONBLOCK: a FIFO without a writer would block open() forever; it is refused here like
+ * everything else that is not a regular file, and reads of a regular file ignore the flag. */
+static int open_kernel(const char *path)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    int open_errno = errno;
+
+    /* A socket cannot be opened at all; stat() still says what it is. */
+    if ((fd >= 0 ? fstat(fd, &st) : stat(path, &st)) == 0 && !S_ISREG(st.st_mode))
+        skiff_set_error("%s: is %s, not an image file", path, file_kind(st.st_mode));
+    else if (fd < 0)
+        skiff_set_error("%s: cannot open: %s", path, strerror(open_errno));
+    else
+        return fd;
+    if (fd >= 0)
+        close(fd);
+    return -1;
 }
 
 static const char *const *module_keys(void)
@@ -148,11 +188,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < MFT_MAX_ENTRIES; i++)
         s.dev_fds[i] = -1;
 
-    fd = open(o.kernel, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        skiff_set_error("%s: cannot open: %s", o.kernel, strerror(errno));
+    if ((fd = open_kernel(o.kernel)) < 0)
         die(NULL, SKIFF_EXIT_NOINPUT);
-    }
     load_manifest(&s, &o, fd);
     if (skiff_cmdline_join(o.guest_argc, o.guest_argv, cmdline, sizeof(cmdline)) < 0)
         die(&s, SKIFF_EXIT_USAGE);

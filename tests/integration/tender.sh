@@ -20,6 +20,14 @@ expect mem-adjust 0 'adjusting memory to 33554432 bytes' 'SUCCESS' -- "$SKIFF" -
 expect mem-4g 0 'SUCCESS' -- "$SKIFF" --mem=4096 "$G/hello.hvt"
 expect mem-quiet 0 '!adjusting' 'SUCCESS' -- "$SKIFF" --quiet --mem=33 "$G/hello.hvt"
 expect no-such-kernel 66 "skiff: $TMP/nope.hvt: cannot open: No such file" -- "$SKIFF" "$TMP/nope.hvt"
+# KERNEL must be a regular file; a FIFO without a writer must not block open() (timeout 5:
+# a hang fails fast).
+expect kernel-directory 66 "^skiff: $TMP: is a directory, not an image file$" -- "$SKIFF" "$TMP" &&
+    one_line kernel-directory
+mkfifo "$TMP/fifo.hvt"
+expect kernel-fifo 66 "^skiff: $TMP/fifo.hvt: is a FIFO, not an image file$" -- timeout 5 "$SKIFF" "$TMP/fifo.hvt" &&
+    one_line kernel-fifo
+expect kernel-device 66 '^skiff: /dev/null: is a character device, not an image file$' -- "$SKIFF" /dev/null
 expect not-elf 65 '/etc/passwd: ' -- "$SKIFF" /etc/passwd
 expect guest-args 0 'a -b --help c' -- "$SKIFF" --mem=32 "$G/hello.hvt" a -b --help c
 expect dashdash 0 'SUCCESS' -- "$SKIFF" --mem=32 -- "$G/hello.hvt"
