@@ -172,6 +172,7 @@ UNIT_DEPS_elf := tests/unit/elf_image.c tender/elf.c tender/error.c
 UNIT_DEPS_elf_notes := $(UNIT_DEPS_elf)
 UNIT_DEPS_mft := tender/mft.c tender/error.c
 UNIT_DEPS_cli := tender/cli.c tender/error.c
+UNIT_DEPS_error := tender/error.c
 UNIT_DEPS_guest_mem := tender/guest_mem.c tender/error.c
 UNIT_DEPS_pagetable := tender/pagetable_x86_64.c
 # Pure arithmetic: checked on any build machine, whatever ARCH is.

@@ -26,7 +26,7 @@ static int attach_file(struct skiff *s, const struct skiff_devopt *opt, struct m
     if (fd < 0) {
         /* Guests expect to write their disks: a read-only file is refused up front rather
          * than failing on the first write. */
-        skiff_set_error("%s: Could not open block device: %s: %s%s", opt->arg, opt->value,
+        skiff_set_error("%s: cannot open block device: %s: %s%s", opt->arg, opt->value,
                         strerror(errno),
                         errno == EACCES || errno == EROFS ? " (it must be writable)" : "");
         return SKIFF_EXIT_NOINPUT;
@@ -49,7 +49,7 @@ static int set_sector_size(const struct skiff_devopt *opt, struct mft_entry *e)
     unsigned long n = strtoul(opt->value, &end, 10);
 
     if (*end != '\0' || n < 512 || n > 32768 || (n & (n - 1)) != 0) {
-        skiff_set_error("%s: Block size must be a power of 2 from 512 to 32768", opt->arg);
+        skiff_set_error("%s: block size must be a power of 2 from 512 to 32768", opt->arg);
         return SKIFF_EXIT_USAGE;
     }
     e->u.block_basic.block_size = (uint16_t)n;
@@ -139,12 +139,12 @@ static int block_setup(struct skiff *s)
         if (b->block_size == 0)
             b->block_size = BLOCK_SIZE_DEFAULT;
         if (b->capacity % b->block_size) {
-            skiff_set_error("%s: Backing storage size must be block aligned (%u bytes)",
+            skiff_set_error("%s: backing storage size must be block aligned (%u bytes)",
                             s->mft->e[i].name, b->block_size);
             return SKIFF_EXIT_NOINPUT;
         }
         if (b->capacity < b->block_size) {
-            skiff_set_error("%s: Backing storage must be at least 1 block (%u bytes) in size",
+            skiff_set_error("%s: backing storage must be at least 1 block (%u bytes) in size",
                             s->mft->e[i].name, b->block_size);
             return SKIFF_EXIT_NOINPUT;
         }

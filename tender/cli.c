@@ -50,13 +50,9 @@ static int parse_devopt(const char *arg, const char *const *known_keys, struct s
     struct skiff_devopt *d;
     size_t keylen, namelen;
 
-    if (!colon || !eq) {
-        skiff_set_error("Invalid option: `%s'", arg);
-        return -1;
-    }
-    keylen = (size_t)(colon - arg - 2);
+    keylen = colon ? (size_t)(colon - arg - 2) : 0;
     if (keylen == 0 || keylen >= sizeof(d->key)) {
-        skiff_set_error("Invalid option: `%s'", arg);
+        skiff_set_error("unknown option '%s'", arg);
         return -1;
     }
     if (o->ndevopts == SKIFF_MAX_DEVOPTS) {
@@ -67,7 +63,11 @@ static int parse_devopt(const char *arg, const char *const *known_keys, struct s
     memcpy(d->key, arg + 2, keylen);
     d->key[keylen] = '\0';
     if (!key_known(d->key, known_keys)) {
-        skiff_set_error("Invalid option: `%s'", arg);
+        skiff_set_error("unknown option '%s'", arg);
+        return -1;
+    }
+    if (!eq) {
+        skiff_set_error("%s: expected --%s:NAME=VALUE", arg, d->key);
         return -1;
     }
     namelen = (size_t)(eq - colon - 1);
@@ -105,7 +105,7 @@ static int parse_option(const char *arg, const char *const *known_keys, struct s
     }
     if (strncmp(arg, "--", 2) == 0 && strchr(arg, ':'))
         return parse_devopt(arg, known_keys, o);
-    skiff_set_error("Invalid option: `%s'", arg);
+    skiff_set_error("unknown option '%s'", arg);
     return -1;
 }
 
@@ -138,7 +138,7 @@ int skiff_cli_parse(int argc, char **argv, const char *const *known_keys, struct
     if (end < argc && strcmp(argv[end], "--") == 0)
         end++;
     if (end >= argc) {
-        skiff_set_error("Missing KERNEL operand");
+        skiff_set_error("missing KERNEL operand");
         return -1;
     }
     o->kernel = argv[end];
@@ -159,7 +159,7 @@ int skiff_cmdline_join(int argc, char **argv, char *buf, size_t size)
         size_t need = len + (i > 0);
 
         if (need >= size - used) {
-            skiff_set_error("Guest command line too long (max=%zu characters)", size - 1);
+            skiff_set_error("guest command line too long (max=%zu characters)", size - 1);
             return -1;
         }
         if (i > 0)

@@ -16,7 +16,7 @@ void skiff_hypercall_register(struct skiff *s, unsigned nr, skiff_hypercall_fn f
 int skiff_hypercall_dispatch(struct skiff *s, unsigned nr, uint64_t gpa)
 {
     if (nr >= HVT_HYPERCALL_MAX || !s->hypercalls[nr]) {
-        skiff_set_error("Invalid guest hypercall: num=%u", nr);
+        skiff_set_error("invalid guest hypercall: num=%u", nr);
         return SKIFF_EXIT_HYPERCALL;
     }
     return s->hypercalls[nr](s, gpa);

@@ -250,15 +250,15 @@ static int check_abi_note(const struct elf_image *im)
     if (found < 0)
         return -1;
     if (found == 0)
-        skiff_set_error("No Solo5 ABI information found in executable");
+        skiff_set_error("no Solo5 ABI information found in executable");
     /* The reference reads target and version from a shorter note (ABI.md A8); we refuse. */
     else if (descsz < 2 * sizeof(uint32_t))
         skiff_set_error("Solo5 ABI note does not fall within valid size (n_descsz %u < 8)", descsz);
     else if (abi.info.abi_target != SOLO5_ABI_TARGET_HVT)
-        skiff_set_error("Executable is not for the solo5-hvt target (abi_target %u)",
+        skiff_set_error("executable is not for the solo5-hvt target (abi_target %u)",
                         abi.info.abi_target);
     else if (abi.info.abi_version != HVT_ABI_VERSION)
-        skiff_set_error("Executable requests unsupported ABI version %u", abi.info.abi_version);
+        skiff_set_error("executable requests unsupported ABI version %u", abi.info.abi_version);
     else
         return 0;
     return -1;
@@ -275,7 +275,7 @@ int skiff_elf_read_notes(int fd, unsigned machine, struct mft *mft, size_t *mft_
     if (check_abi_note(&im) == 0) {
         found = find_note(&im, &mft_spec, mft, mft_size, &descsz);
         if (found == 0)
-            skiff_set_error("No Solo5 manifest found in executable");
+            skiff_set_error("no Solo5 manifest found in executable");
     }
     image_close(&im);
     return found == 1 ? 0 : -1;

@@ -38,7 +38,7 @@ void *skiff_guest_range(const struct skiff_guest *g, uint64_t gpa, uint64_t len)
     void *p = skiff_gpa_to_host(g, gpa, len);
 
     if (!p)
-        skiff_set_error("Invalid guest access: gpa=0x%llx, sz=%llu", (unsigned long long)gpa,
+        skiff_set_error("invalid guest access: gpa=0x%llx, sz=%llu", (unsigned long long)gpa,
                         (unsigned long long)len);
     return p;
 }

@@ -31,7 +31,8 @@ static int kvm_open(struct skiff_kvm *k)
     k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
     if (k->kvm_fd < 0) {
         skiff_set_error("/dev/kvm: %s (KVM must be enabled and accessible; in a container, run "
-                        "with --device /dev/kvm)",
+                        "with --device /dev/kvm; on an x86_64 host without KVM, 'tests/vm/shell "
+                        "-- skiff ...' in skiff's source tree runs skiff on a QEMU VM's KVM)",
                         strerror(errno));
         return SKIFF_EXIT_HOST;
     }

@@ -168,7 +168,7 @@ static enum skiff_exit_action decode_mmio(struct skiff *s, unsigned *nr, uint64_
         return skiff_readonly_fault(s, addr, status);
     if (!run->mmio.is_write || run->mmio.len != 4 || addr < HVT_HYPERCALL_MMIO_BASE ||
         addr - HVT_HYPERCALL_MMIO_BASE >= MMIO_WINDOW) {
-        skiff_set_error("Invalid guest mmio access: addr=0x%llx, len=%u, %s, pc=0x%llx",
+        skiff_set_error("invalid guest mmio access: addr=0x%llx, len=%u, %s, pc=0x%llx",
                         (unsigned long long)addr, run->mmio.len,
                         run->mmio.is_write ? "write" : "read",
                         (unsigned long long)skiff_arch_pc(s));
@@ -203,7 +203,7 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
     case KVM_EXIT_MMIO:
         return decode_mmio(s, nr, gpa, status);
     case KVM_EXIT_ARM_NISV:
-        skiff_set_error("Invalid guest mmio access: addr=0x%llx, instruction KVM cannot "
+        skiff_set_error("invalid guest mmio access: addr=0x%llx, instruction KVM cannot "
                         "emulate (esr_iss=0x%llx), pc=0x%llx",
                         (unsigned long long)run->arm_nisv.fault_ipa,
                         (unsigned long long)run->arm_nisv.esr_iss,

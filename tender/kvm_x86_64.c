@@ -196,7 +196,7 @@ static enum skiff_exit_action decode_io(struct skiff *s, unsigned *nr, uint64_t 
     if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4 ||
         port < HVT_HYPERCALL_PIO_BASE || port >= HVT_HYPERCALL_PIO_BASE + HVT_HYPERCALL_MAX ||
         run->io.data_offset > s->kvm.run_size - sizeof(value)) {
-        skiff_set_error("Invalid guest port access: port=0x%x, size=%u, %s, rip=0x%llx", port,
+        skiff_set_error("invalid guest port access: port=0x%x, size=%u, %s, rip=0x%llx", port,
                         run->io.size, run->io.direction == KVM_EXIT_IO_OUT ? "out" : "in",
                         (unsigned long long)skiff_arch_pc(s));
         return skiff_action_fail(status, SKIFF_EXIT_HYPERCALL);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/personality.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "skiff.h"
@@ -19,7 +20,8 @@ static void usage(FILE *f)
             "  --mem=N                     guest memory in MiB (default 512, max 4096)\n"
             "  --quiet                     print no warnings of skiff's own\n"
             "  --no-net-ring               no ring I/O: network frames go through hypercalls\n"
-            "  --json                      at exit, one JSON line on stderr: status, cause, times\n"
+            "  --json                      at exit, one JSON line on stderr: status, class, guest\n"
+            "                              status or error message, VM exits, setup and run time\n"
             "  --help                      print this help and exit\n"
             "  --version                   print the version and exit\n");
     for (const struct skiff_module *const *m = skiff_modules; *m; m++)
@@ -43,6 +45,45 @@ static void __attribute__((noreturn)) die(struct skiff *s, int status)
             if ((*m)->teardown)
                 (*m)->teardown(s);
     exit(status);
+}
+
+static const char *file_kind(mode_t mode)
+{
+    switch (mode & S_IFMT) {
+    case S_IFDIR:
+        return "a directory";
+    case S_IFIFO:
+        return "a FIFO";
+    case S_IFCHR:
+        return "a character device";
+    case S_IFBLK:
+        return "a block device";
+    case S_IFSOCK:
+        return "a socket";
+    default:
+        return "a special file";
+    }
+}
+
+/* Opens KERNEL, which must be a regular file; returns its fd, or -1 with the error set.
+ * O_NONBLOCK: a FIFO without a writer would block open() forever; it is refused here like
+ * everything else that is not a regular file, and reads of a regular file ignore the flag. */
+static int open_kernel(const char *path)
+{
+    struct stat st;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    int open_errno = errno;
+
+    /* A socket cannot be opened at all; stat() still says what it is. */
+    if ((fd >= 0 ? fstat(fd, &st) : stat(path, &st)) == 0 && !S_ISREG(st.st_mode))
+        skiff_set_error("%s: is %s, not an image file", path, file_kind(st.st_mode));
+    else if (fd < 0)
+        skiff_set_error("%s: cannot open: %s", path, strerror(open_errno));
+    else
+        return fd;
+    if (fd >= 0)
+        close(fd);
+    return -1;
 }
 
 static const char *const *module_keys(void)
@@ -78,20 +119,15 @@ static void load_manifest(struct skiff *s, const struct skiff_options *o, int fd
     s->mft = &mft_buf.m;
     if (skiff_elf_read_notes(fd, skiff_arch_elf_machine, s->mft, &s->mft_size) < 0 ||
         skiff_mft_validate(s->mft, s->mft_size) < 0) {
-        char msg[512];
-
-        snprintf(msg, sizeof(msg), "%s", skiff_error());
-        skiff_set_error("%s: %s", o->kernel, msg);
+        skiff_set_error("%s: %s", o->kernel, skiff_error());
         die(NULL, SKIFF_EXIT_IMAGE);
     }
     for (size_t i = 0; i < o->ndevopts; i++)
         if ((status = module_for(o->devopts[i].key)->option(s, &o->devopts[i])))
             die(s, status);
     if (skiff_mft_check_attached(s->mft) < 0) {
-        char msg[512];
-
-        snprintf(msg, sizeof(msg), "%s", skiff_error());
-        skiff_set_error("%s. All declared devices must be attached: see --help", msg);
+        skiff_set_error("%s; all declared devices must be attached (see skiff --help)",
+                        skiff_error());
         die(s, SKIFF_EXIT_USAGE);
     }
 }
@@ -131,7 +167,7 @@ int main(int argc, char **argv)
 
     skiff_report_start();
     if (skiff_cli_parse(argc, argv, module_keys(), &o) < 0) {
-        fprintf(stderr, "skiff: %s\nTry 'skiff --help' for more information.\n", skiff_error());
+        fprintf(stderr, "skiff: %s (see skiff --help)\n", skiff_error());
         return SKIFF_EXIT_USAGE;
     }
     skiff_report_enable(o.json);
@@ -152,11 +188,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < MFT_MAX_ENTRIES; i++)
         s.dev_fds[i] = -1;
 
-    fd = open(o.kernel, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        skiff_set_error("%s: Could not open: %s", o.kernel, strerror(errno));
+    if ((fd = open_kernel(o.kernel)) < 0)
         die(NULL, SKIFF_EXIT_NOINPUT);
-    }
     load_manifest(&s, &o, fd);
     if (skiff_cmdline_join(o.guest_argc, o.guest_argv, cmdline, sizeof(cmdline)) < 0)
         die(&s, SKIFF_EXIT_USAGE);
@@ -168,10 +201,7 @@ int main(int argc, char **argv)
     if ((status = skiff_guest_alloc(&s.guest)))
         die(&s, status);
     if (skiff_elf_load(fd, skiff_arch_elf_machine, s.guest.mem, s.guest.alloc_size, &s.image) < 0) {
-        char msg[512];
-
-        snprintf(msg, sizeof(msg), "%s", skiff_error());
-        skiff_set_error("%s: %s", o.kernel, msg);
+        skiff_set_error("%s: %s", o.kernel, skiff_error());
         die(&s, SKIFF_EXIT_IMAGE);
     }
     close(fd);

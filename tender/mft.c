@@ -66,8 +66,8 @@ int skiff_mft_check_attached(const struct mft *mft)
         /* Types from MFT_RESERVED_FIRST up are not devices and have nothing to attach. */
         if (e->type >= MFT_RESERVED_FIRST || e->attached)
             continue;
-        skiff_set_error("Device '%.*s' of type %s declared but not attached.", MFT_NAME_MAX,
-                        e->name, skiff_mft_type_name(e->type));
+        skiff_set_error("device '%.*s' of type %s declared but not attached", MFT_NAME_MAX, e->name,
+                        skiff_mft_type_name(e->type));
         return -1;
     }
     return 0;

@@ -14,7 +14,7 @@ struct mft_entry *skiff_devopt_entry(struct skiff *s, const struct skiff_devopt 
     struct mft_entry *e = skiff_mft_find(s->mft, opt->name, type);
 
     if (!e)
-        skiff_set_error("%s: Resource not declared in manifest: '%s' (no %s device of that "
+        skiff_set_error("%s: resource not declared in manifest: '%s' (no %s device of that "
                         "name in the image)",
                         opt->arg, opt->name, skiff_mft_type_name(type));
     return e;

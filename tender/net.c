@@ -44,7 +44,7 @@ static int tap_open(const struct skiff_devopt *opt, int *fdp, int *mtu)
         return SKIFF_EXIT_USAGE;
     }
     if (tap_mtu(ifname, mtu) < 0) {
-        skiff_set_error("%s: Could not attach interface: %s: %s", opt->arg, ifname,
+        skiff_set_error("%s: cannot attach interface: %s: %s", opt->arg, ifname,
                         errno == ENODEV ? "no such network interface (create it first, "
                                           "e.g. ip tuntap add NAME mode tap)"
                                         : strerror(errno));
@@ -52,8 +52,7 @@ static int tap_open(const struct skiff_devopt *opt, int *fdp, int *mtu)
     }
     fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
-        skiff_set_error("%s: Could not attach interface: /dev/net/tun: %s", opt->arg,
-                        strerror(errno));
+        skiff_set_error("%s: cannot attach interface: /dev/net/tun: %s", opt->arg, strerror(errno));
         return SKIFF_EXIT_HOST;
     }
     memset(&ifr, 0, sizeof(ifr));
@@ -63,7 +62,7 @@ static int tap_open(const struct skiff_devopt *opt, int *fdp, int *mtu)
         int e = errno;
 
         close(fd);
-        skiff_set_error("%s: Could not attach interface: %s: %s", opt->arg, ifname,
+        skiff_set_error("%s: cannot attach interface: %s: %s", opt->arg, ifname,
                         e == EBUSY    ? "already in use by another process"
                         : e == EINVAL ? "not a tap interface"
                         : e == EPERM  ? "permission denied (needs CAP_NET_ADMIN or a tap "
@@ -73,8 +72,8 @@ static int tap_open(const struct skiff_devopt *opt, int *fdp, int *mtu)
     }
     if (strncmp(ifr.ifr_name, ifname, IFNAMSIZ) != 0) {
         close(fd);
-        skiff_set_error("%s: Could not attach interface: %s: kernel returned '%s'", opt->arg,
-                        ifname, ifr.ifr_name);
+        skiff_set_error("%s: cannot attach interface: %s: kernel returned '%s'", opt->arg, ifname,
+                        ifr.ifr_name);
         return SKIFF_EXIT_HOST;
     }
     *fdp = fd;

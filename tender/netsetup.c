@@ -256,7 +256,7 @@ static int netsetup_cmdline(struct skiff *s, char *buf, size_t size)
         size_t skip = placeholder(p, val, sizeof(val)), n = skip ? strlen(val) : 1;
 
         if (o + n >= size || o + n >= sizeof(out)) {
-            skiff_set_error("Guest command line too long after replacing @IP, @PREFIX and "
+            skiff_set_error("guest command line too long after replacing @IP, @PREFIX and "
                             "@GATEWAY (max=%zu characters)",
                             size - 1);
             return SKIFF_EXIT_USAGE;

@@ -33,7 +33,8 @@ enum skiff_exit {
 
 /* ---- error.c: one error message for the parsers, which never print or exit ---- */
 
-/* Records a message (printf format) for the caller to report; replaces any earlier one. */
+/* Records a message (printf format) for the caller to report; replaces any earlier one. An
+ * argument may be skiff_error(), to add context to the message it replaces. */
 void skiff_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* The last message recorded; "" if none. Valid until the next skiff_set_error(). */
 const char *skiff_error(void);
@@ -54,7 +55,7 @@ void *skiff_gpa_to_host(const struct skiff_guest *g, uint64_t gpa, uint64_t len)
 
 /* Copies len bytes from guest address gpa into dst (or from src to gpa). Guest structures are
  * copied before they are validated, so the guest cannot change them under the tender. Return
- * 0, or SKIFF_EXIT_HYPERCALL with "Invalid guest access: gpa=..., sz=..." if out of bounds. */
+ * 0, or SKIFF_EXIT_HYPERCALL with "invalid guest access: gpa=..., sz=..." if out of bounds. */
 int skiff_guest_read(const struct skiff_guest *g, uint64_t gpa, void *dst, size_t len);
 int skiff_guest_write(const struct skiff_guest *g, uint64_t gpa, const void *src, size_t len);
 /* Like skiff_gpa_to_host(), but a bad range sets the error and yields NULL. */
@@ -207,7 +208,7 @@ extern const struct skiff_module skiff_module_core, skiff_module_block, skiff_mo
     skiff_module_netsetup;
 
 /* For modules: the manifest entry an option names, which must be declared with this type.
- * Returns NULL with "Resource not declared in manifest" set otherwise. */
+ * Returns NULL with "resource not declared in manifest" set otherwise. */
 struct mft_entry *skiff_devopt_entry(struct skiff *s, const struct skiff_devopt *opt,
                                      uint32_t type);
 

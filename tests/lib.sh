@@ -86,3 +86,11 @@ expect() {
 
 # Last command's combined output, for extra checks after expect.
 output() { cat "$TMP/out"; }
+
+# one_line NAME: records "NAME: one line" as a case of its own, passing if the last expect's
+# output is exactly one line (skiff's promise for each of its failures).
+one_line() {
+    local n
+    n=$(output | wc -l)
+    if [ "$n" = 1 ]; then pass "$1: one line"; else fail "$1: one line" "$n lines of output"; fi
+}

@@ -35,8 +35,8 @@ else
 fi
 
 echo "-- bad setups"
-expect blk-not-attached 64 "Device 'storage' of type BLOCK_BASIC declared but not attached" -- "$SKIFF" --mem=32 "$G/blk.hvt"
-expect blk-missing-file 66 "Could not open block device: $TMP/nope.img: No such file" -- "$SKIFF" --mem=32 --block:storage="$TMP/nope.img" "$G/blk.hvt"
+expect blk-not-attached 64 "^skiff: device 'storage' of type BLOCK_BASIC declared but not attached; all declared devices must be attached" -- "$SKIFF" --mem=32 "$G/blk.hvt"
+expect blk-missing-file 66 "cannot open block device: $TMP/nope.img: No such file" -- "$SKIFF" --mem=32 --block:storage="$TMP/nope.img" "$G/blk.hvt"
 cp "$TMP/disk.img" "$TMP/ro.img"
 chmod 0444 "$TMP/ro.img"
 if [ "$(id -u)" = 0 ]; then
@@ -44,7 +44,7 @@ if [ "$(id -u)" = 0 ]; then
     mkdir -p "$TMP/romnt" && touch "$TMP/romnt/ro.img"
     if unshare -m sh -c "mount --bind -o ro '$TMP/ro.img' '$TMP/romnt/ro.img' 2>/dev/null && mount -o remount,bind,ro '$TMP/romnt/ro.img' && exec '$SKIFF' --mem=32 --block:storage='$TMP/romnt/ro.img' '$G/blk.hvt'" >"$TMP/out" 2>&1; then
         fail blk-read-only "a read-only file was accepted"
-    elif grep -q 'Could not open block device: .*Read-only file system (it must be writable)' "$TMP/out"; then
+    elif grep -q 'cannot open block device: .*Read-only file system (it must be writable)' "$TMP/out"; then
         pass blk-read-only
     else
         fail blk-read-only "unexpected output"
@@ -53,10 +53,10 @@ else
     expect blk-read-only 66 'Permission denied \(it must be writable\)' -- "$SKIFF" --mem=32 --block:storage="$TMP/ro.img" "$G/blk.hvt"
 fi
 truncate -s 6K "$TMP/six.img"
-expect blk-unaligned 66 'Backing storage size must be block aligned \(4096 bytes\)' -- "$SKIFF" --mem=32 --block-sector-size:storage=4096 --block:storage="$TMP/six.img" "$G/blk.hvt"
+expect blk-unaligned 66 'backing storage size must be block aligned \(4096 bytes\)' -- "$SKIFF" --mem=32 --block-sector-size:storage=4096 --block:storage="$TMP/six.img" "$G/blk.hvt"
 : >"$TMP/empty.img"
-expect blk-empty 66 'Backing storage must be at least 1 block' -- "$SKIFF" --mem=32 --block:storage="$TMP/empty.img" "$G/blk.hvt"
-expect blk-sector-size 64 'Block size must be a power of 2' -- "$SKIFF" --mem=32 --block-sector-size:storage=521 --block:storage="$TMP/disk.img" "$G/blk.hvt"
+expect blk-empty 66 'backing storage must be at least 1 block' -- "$SKIFF" --mem=32 --block:storage="$TMP/empty.img" "$G/blk.hvt"
+expect blk-sector-size 64 'block size must be a power of 2' -- "$SKIFF" --mem=32 --block-sector-size:storage=521 --block:storage="$TMP/disk.img" "$G/blk.hvt"
 expect blk-twice 64 "block device 'storage' is attached twice" -- "$SKIFF" --mem=32 --block:storage="$TMP/disk.img" --block:storage="$TMP/disk.img" "$G/blk.hvt"
 
 # The README's first unikernel (examples/counter, built by make as the README builds it), twice

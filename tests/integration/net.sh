@@ -44,11 +44,11 @@ ping_case() {
 }
 
 echo "-- bad setups"
-expect net-missing-tap 69 'Could not attach interface: nosuchtap: no such network interface' -- $IN "$SKIFF" --net:service0=nosuchtap "$G/ping.hvt" 10.10.0.2
-expect net-not-tap 69 'Could not attach interface: lo: not a tap interface' -- $IN "$SKIFF" --net:service0=lo "$G/ping.hvt" 10.10.0.2
+expect net-missing-tap 69 'cannot attach interface: nosuchtap: no such network interface' -- $IN "$SKIFF" --net:service0=nosuchtap "$G/ping.hvt" 10.10.0.2
+expect net-not-tap 69 'cannot attach interface: lo: not a tap interface' -- $IN "$SKIFF" --net:service0=lo "$G/ping.hvt" 10.10.0.2
 expect net-bad-mac 64 "MAC address '02:00:zz:00:00:01' does not parse" -- $IN "$SKIFF" --net:service0=tap0 --net-mac:service0=02:00:zz:00:00:01 "$G/ping.hvt" 10.10.0.2
 expect net-multicast-mac 64 'is a multicast address' -- $IN "$SKIFF" --net:service0=tap0 --net-mac:service0=01:00:00:00:00:01 "$G/ping.hvt" 10.10.0.2
-expect net-not-attached 64 "Device 'service0' of type NET_BASIC declared but not attached" -- "$SKIFF" "$G/ping.hvt" 10.10.0.2
+expect net-not-attached 64 "^skiff: device 'service0' of type NET_BASIC declared but not attached; all declared" -- "$SKIFF" "$G/ping.hvt" 10.10.0.2
 expect net-long-name 64 'is too long' -- $IN "$SKIFF" --net:service0=abcdefghijklmnopq "$G/ping.hvt" 10.10.0.2
 
 # Everything below boots the ping server.
@@ -109,7 +109,7 @@ st=$?
 
 echo "-- a tap in use"
 if start_server "$TMP/busy.log" --net:service0=tap0 "$G/ping.hvt" 10.10.0.2; then
-    expect net-tap-busy 69 'Could not attach interface: tap0: already in use' -- $IN "$SKIFF" --net:service0=tap0 "$G/ping.hvt" 10.10.0.2
+    expect net-tap-busy 69 'cannot attach interface: tap0: already in use' -- $IN "$SKIFF" --net:service0=tap0 "$G/ping.hvt" 10.10.0.2
     stop_server
 fi
 # Each case reported itself to RESULTS; the last one failing is not the script failing.

@@ -4,46 +4,56 @@ G=$BUILD/tests/guest
 X=$G/x86_64
 
 echo "-- command line"
-expect help 0 '^usage: skiff' '--block:NAME=PATH' 'Exit status' -- "$SKIFF" --help
+expect help 0 '^usage: skiff' '--block:NAME=PATH' 'Exit status' 'status, class, guest' -- "$SKIFF" --help
 expect version 0 '^skiff [0-9.]+ \(Solo5 hvt ABI version 2\)' -- "$SKIFF" --version
 expect version-wins 0 'ABI version 2' -- "$SKIFF" -x --version
-expect no-kernel 64 'skiff: Missing KERNEL operand' -- "$SKIFF" --mem=64
-expect no-kernel-dash 64 'Missing KERNEL operand' -- "$SKIFF" --mem=64 --
-expect bad-option 64 "skiff: Invalid option: \`-x'" -- "$SKIFF" -x "$G/hello.hvt"
-expect exec-heap 64 'Invalid option' -- "$SKIFF" --x-exec-heap "$G/hello.hvt"
+expect no-kernel 64 '^skiff: missing KERNEL operand \(see skiff --help\)$' -- "$SKIFF" --mem=64
+expect no-kernel-dash 64 'missing KERNEL operand' -- "$SKIFF" --mem=64 --
+expect bad-option 64 "^skiff: unknown option '-x' \(see skiff --help\)$" -- "$SKIFF" -x "$G/hello.hvt" &&
+    one_line bad-option
+expect exec-heap 64 "unknown option '--x-exec-heap'" -- "$SKIFF" --x-exec-heap "$G/hello.hvt"
+expect devopt-no-value 64 '^skiff: --block:storage: expected --block:NAME=VALUE' -- "$SKIFF" --block:storage "$G/hello.hvt"
 expect mem-zero 64 'malformed argument to --mem' -- "$SKIFF" --mem=0 "$G/hello.hvt"
 expect mem-junk 64 'malformed argument to --mem' -- "$SKIFF" --mem=12abc "$G/hello.hvt"
 expect mem-too-big 64 'exceeds the max size 4294967296' -- "$SKIFF" --mem=4098 "$G/hello.hvt"
 expect mem-adjust 0 'adjusting memory to 33554432 bytes' 'SUCCESS' -- "$SKIFF" --mem=33 "$G/hello.hvt"
 expect mem-4g 0 'SUCCESS' -- "$SKIFF" --mem=4096 "$G/hello.hvt"
 expect mem-quiet 0 '!adjusting' 'SUCCESS' -- "$SKIFF" --quiet --mem=33 "$G/hello.hvt"
-expect no-such-kernel 66 "skiff: $TMP/nope.hvt: Could not open: No such file" -- "$SKIFF" "$TMP/nope.hvt"
+expect no-such-kernel 66 "skiff: $TMP/nope.hvt: cannot open: No such file" -- "$SKIFF" "$TMP/nope.hvt"
+# KERNEL must be a regular file; a FIFO without a writer must not block open() (timeout 5:
+# a hang fails fast).
+expect kernel-directory 66 "^skiff: $TMP: is a directory, not an image file$" -- "$SKIFF" "$TMP" &&
+    one_line kernel-directory
+mkfifo "$TMP/fifo.hvt"
+expect kernel-fifo 66 "^skiff: $TMP/fifo.hvt: is a FIFO, not an image file$" -- timeout 5 "$SKIFF" "$TMP/fifo.hvt" &&
+    one_line kernel-fifo
+expect kernel-device 66 '^skiff: /dev/null: is a character device, not an image file$' -- "$SKIFF" /dev/null
 expect not-elf 65 '/etc/passwd: ' -- "$SKIFF" /etc/passwd
 expect guest-args 0 'a -b --help c' -- "$SKIFF" --mem=32 "$G/hello.hvt" a -b --help c
 expect dashdash 0 'SUCCESS' -- "$SKIFF" --mem=32 -- "$G/hello.hvt"
 long=$(head -c 8191 /dev/zero | tr '\0' x)
 expect cmdline-8191 0 'SUCCESS' -- "$SKIFF" --mem=32 "$G/hello.hvt" "$long"
-expect cmdline-8192 64 'Guest command line too long \(max=8191 characters\)' -- "$SKIFF" --mem=32 "$G/hello.hvt" "${long}x"
-expect block-undeclared 64 "Resource not declared in manifest: 'nosuch'" -- "$SKIFF" --block:nosuch=/etc/hostname "$G/hello.hvt"
-expect net-undeclared 64 "Resource not declared in manifest: 'service0'" -- "$SKIFF" --net:service0=tap0 "$G/hello.hvt"
+expect cmdline-8192 64 'guest command line too long \(max=8191 characters\)' -- "$SKIFF" --mem=32 "$G/hello.hvt" "${long}x"
+expect block-undeclared 64 "resource not declared in manifest: 'nosuch'" -- "$SKIFF" --block:nosuch=/etc/hostname "$G/hello.hvt"
+expect net-undeclared 64 "resource not declared in manifest: 'service0'" -- "$SKIFF" --net:service0=tap0 "$G/hello.hvt"
 
 echo "-- guests that break the rules"
 expect hlt 83 'skiff: KVM: unhandled exit: exit_reason=0x5' -- "$SKIFF" --mem=32 "$X/hlt.hvt"
 expect triple-fault 82 'skiff: KVM: guest triple fault' -- "$SKIFF" --mem=32 "$X/triplefault.hvt"
 if [ "$GUEST_MODE" = user ]; then
     # At CPL3 the TSS I/O bitmap closes every port but the hypercalls and the ring kick.
-    expect port-out 255 'type=#GP' '!Invalid guest port' -- "$SKIFF" --mem=32 "$X/badport.hvt" out
+    expect port-out 255 'type=#GP' '!invalid guest port' -- "$SKIFF" --mem=32 "$X/badport.hvt" out
 else
-    expect port-out 80 'Invalid guest port access: port=0x515' -- "$SKIFF" --mem=32 "$X/badport.hvt" out
+    expect port-out 80 'invalid guest port access: port=0x515' -- "$SKIFF" --mem=32 "$X/badport.hvt" out
 fi
-expect port-byte 80 'Invalid guest port access: port=0x502, size=1' -- "$SKIFF" --mem=32 "$X/badport.hvt" byte
-expect port-in 80 'Invalid guest port access: port=0x500, size=4, in' -- "$SKIFF" --mem=32 "$X/badport.hvt" in
-expect port-kick 80 'Invalid guest port access: port=0x600' -- "$SKIFF" --mem=32 "$X/badport.hvt" kick
-expect hypercall-zero 80 'Invalid guest hypercall: num=0' -- "$SKIFF" --mem=32 "$X/badport.hvt" zero
-expect wild-data 80 'Invalid guest access: gpa=0xfffffff0, sz=100' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" data
-expect wild-wrap 80 'Invalid guest access: gpa=0x100000, sz=' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" wrap
-expect wild-arg 80 'Invalid guest access: gpa=0xfffffff8, sz=16' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" arg
-expect wild-cookie 80 'Invalid guest access: .*sz=512' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" cookie
+expect port-byte 80 'invalid guest port access: port=0x502, size=1' -- "$SKIFF" --mem=32 "$X/badport.hvt" byte
+expect port-in 80 'invalid guest port access: port=0x500, size=4, in' -- "$SKIFF" --mem=32 "$X/badport.hvt" in
+expect port-kick 80 'invalid guest port access: port=0x600' -- "$SKIFF" --mem=32 "$X/badport.hvt" kick
+expect hypercall-zero 80 'invalid guest hypercall: num=0' -- "$SKIFF" --mem=32 "$X/badport.hvt" zero
+expect wild-data 80 'invalid guest access: gpa=0xfffffff0, sz=100' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" data
+expect wild-wrap 80 'invalid guest access: gpa=0x100000, sz=' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" wrap
+expect wild-arg 80 'invalid guest access: gpa=0xfffffff8, sz=16' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" arg
+expect wild-cookie 80 'invalid guest access: .*sz=512' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" cookie
 expect edge-of-memory 0 'EDGE_OK' -- "$SKIFF" --mem=32 "$X/wildptr.hvt" edge
 expect write-text 81 'host/guest translation fault' '!NOT_REACHED' -- "$SKIFF" --mem=32 "$X/writetext.hvt" text
 expect write-rodata 81 'host/guest translation fault' '!NOT_REACHED' -- "$SKIFF" --mem=32 "$X/writetext.hvt" rodata
@@ -82,6 +92,6 @@ echo "-- --json"
 expect json-guest 0 '^\{"skiff": "[0-9.]+", "status": 0, "class": "guest", "guest_status": 0, "exits": [0-9]+, "mem_registered_mib": [0-9]+, "setup_us": [0-9]+, "run_us": [0-9]+, "total_us": [0-9]+\}$' -- "$SKIFF" --json --mem=32 "$G/hello.hvt" --solo5:quiet
 expect json-exit-300 44 '"status": 44, "class": "guest", "guest_status": 300' -- "$SKIFF" --json --mem=32 "$G/exit.hvt" 300
 expect json-image 65 '"status": 65, "class": "image", "message": "/etc/passwd: not an ELF file' -- "$SKIFF" --json /etc/passwd
-expect json-hypercall 80 '"class": "hypercall", "message": "Invalid guest access: gpa=0xfffffff0, sz=100"' -- "$SKIFF" --json --mem=32 "$X/wildptr.hvt" data
+expect json-hypercall 80 '"class": "hypercall", "message": "invalid guest access: gpa=0xfffffff0, sz=100"' -- "$SKIFF" --json --mem=32 "$X/wildptr.hvt" data
 # Each case reported itself to RESULTS; the last one failing is not the script failing.
 true

@@ -3,13 +3,13 @@
 #include "elf_image.h"
 
 /* ---- notes (ABI.md 1.4-1.6) ---- */
-REJECT_NOTES(abi_missing, "No Solo5 ABI information found in executable",
+REJECT_NOTES(abi_missing, "no Solo5 ABI information found in executable",
              set_u32(ABI_OFF + 8, 0x30494241))
-REJECT_NOTES(abi_bad_namesz, "No Solo5 ABI information", set_u32(ABI_OFF, 5))
-REJECT_NOTES(abi_bad_name, "No Solo5 ABI information", data[ABI_OFF + 16] = '6')
-REJECT_NOTES(abi_wrong_target, "Executable is not for the solo5-hvt target",
+REJECT_NOTES(abi_bad_namesz, "no Solo5 ABI information", set_u32(ABI_OFF, 5))
+REJECT_NOTES(abi_bad_name, "no Solo5 ABI information", data[ABI_OFF + 16] = '6')
+REJECT_NOTES(abi_wrong_target, "executable is not for the solo5-hvt target",
              set_u32(ABI_OFF + 20, 3))
-REJECT_NOTES(abi_wrong_version, "Executable requests unsupported ABI version 1",
+REJECT_NOTES(abi_wrong_version, "executable requests unsupported ABI version 1",
              set_u32(ABI_OFF + 24, 1))
 REJECT_NOTES(abi_descsz_lt8, "does not fall within valid size", set_u32(ABI_OFF + 4, 4))
 REJECT_NOTES(abi_descsz_zero, "does not fall within valid size", set_u32(ABI_OFF + 4, 0))
@@ -18,13 +18,13 @@ REJECT_NOTES(abi_descsz_big, "does not fall within valid size", set_u32(ABI_OFF 
 REJECT_NOTES(abi_filesz_short, "does not fall within valid size", PH[4].p_filesz = 35)
 REJECT_NOTES(note_lt12, "program header 3: PT_NOTE of 11 bytes", PH[3].p_filesz = 11)
 REJECT_NOTES(note_outside_file, "beyond the end of the file", PH[4].p_offset = MFT_OFF + 300)
-REJECT_NOTES(second_note_ignored, "No Solo5 ABI information",
+REJECT_NOTES(second_note_ignored, "no Solo5 ABI information",
              PH[3].p_filesz = ABI_OFF + 36 - BSD_OFF;
              PH[4].p_type = PT_NULL)
 REJECT_NOTES(first_match_wins, "unsupported ABI version 1", EH.e_phnum = 7; PH[6] = PH[4];
              memcpy(data + 0x4f00, data + ABI_OFF, 36); PH[6].p_offset = 0x4f00; file_len = 0x5000;
              set_u32(ABI_OFF + 24, 1))
-REJECT_NOTES(mft_missing, "No Solo5 manifest found in executable", PH[5].p_type = PT_NULL)
+REJECT_NOTES(mft_missing, "no Solo5 manifest found in executable", PH[5].p_type = PT_NULL)
 REJECT_NOTES(mft_descsz_4, "note does not fall within valid size", set_u32(MFT_OFF + 4, 4))
 REJECT_NOTES(mft_descsz_0, "note does not fall within valid size", set_u32(MFT_OFF + 4, 0))
 REJECT_NOTES(mft_descsz_big, "note does not fall within valid size", set_u32(MFT_OFF + 4, 6669);

@@ -49,7 +49,7 @@ static void test_read_write_copy(void **state)
     assert_int_equal(skiff_guest_read(&g, 8, &r, sizeof(r)), 0);
     assert_int_equal(r, v);
     assert_int_equal(skiff_guest_read(&g, 4092, &r, sizeof(r)), SKIFF_EXIT_HYPERCALL);
-    assert_string_equal(skiff_error(), "Invalid guest access: gpa=0xffc, sz=8");
+    assert_string_equal(skiff_error(), "invalid guest access: gpa=0xffc, sz=8");
     assert_int_equal(skiff_guest_write(&g, UINT64_MAX - 3, &v, sizeof(v)), SKIFF_EXIT_HYPERCALL);
 }
 

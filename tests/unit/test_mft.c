@@ -218,15 +218,15 @@ static void attached_missing(void **state)
     m->e[1].attached = 1;
     assert_int_equal(skiff_mft_check_attached(m), -1);
     assert_string_equal(skiff_error(),
-                        "Device 'storage' of type BLOCK_BASIC declared but not attached.");
+                        "device 'storage' of type BLOCK_BASIC declared but not attached");
     m->e[2].attached = 1;
     assert_int_equal(skiff_mft_check_attached(m), -1);
     assert_string_equal(skiff_error(),
-                        "Device 'service0' of type NET_BASIC declared but not attached.");
+                        "device 'service0' of type NET_BASIC declared but not attached");
     m->e[3].type = 9;
     assert_int_equal(skiff_mft_check_attached(m), -1);
     assert_string_equal(skiff_error(),
-                        "Device 'service0' of type <undefined type> declared but not attached.");
+                        "device 'service0' of type <undefined type> declared but not attached");
 }
 
 static void attached_reserved_exempt(void **state)
