@@ -295,7 +295,7 @@ demo:
 		echo "\$$ $(DEMO)"; $(DEMO); \
 	else \
 		echo "This host has no usable /dev/kvm, so the demo boots on the KVM of a QEMU VM"; \
-		echo "(tests/vm/shell; ~30 s, the first time longer: it fetches Debian's kernel):"; \
+		echo "(tests/vm/shell; ~10 s, the first time longer: it fetches Debian's kernel):"; \
 		echo "\$$ tests/vm/shell -- $(DEMO)"; tests/vm/shell -- $(DEMO); \
 	fi; st=$$?; echo "The unikernel exited with status $$st; skiff --help lists the options."; \
 	exit $$st

