@@ -32,6 +32,7 @@ endif
 ifeq ($(V),1)
 Q :=
 say := @true
+SUBMAKE := $(MAKE) --no-print-directory
 else
 Q := @
 say := @printf '  %-8s %s\n'
@@ -359,19 +360,20 @@ check-x86_64-vm: vm-deps
 	$(Q)ASAN_SKIFF=build/x86_64-asan/skiff tests/vm/run x86_64 build/x86_64-static build/x86_64-kernel
 
 # Every figure of tools/bench; kernel-mode images are built too, to compare the two modes.
+# Installs what it needs first (bench-deps): jq (results.json), gnuplot (ratios.png) and QEMU
+# for the shell VM that measures instead on a host without a usable /dev/kvm.
+BENCH_KERNEL_FILES := $(addprefix build/$(ARCH)-kernel/,skiff tests/guest/cpuwork.hvt \
+	tests/guest/hcbench.hvt)
 bench: bench-deps all $(CPUWORK_NATIVE)
-	$(Q)$(SUBMAKE) GUEST_MODE=kernel build/$(ARCH)-kernel/skiff \
-		build/$(ARCH)-kernel/tests/guest/cpuwork.hvt build/$(ARCH)-kernel/tests/guest/hcbench.hvt
+	$(Q)$(SUBMAKE) GUEST_MODE=kernel $(BENCH_KERNEL_FILES)
 	$(Q)tools/bench $(BUILD)
 
-# Without /dev/kvm, make bench measures in the shell VM: QEMU as well.
 bench-deps:
-	$(Q)tools/install-deps build test vm-x86_64 bench
+	$(Q)tools/install-deps build test bench $$($(have_kvm) || echo vm-x86_64)
 
 # CPU-bound work natively, at CPL3 and at CPL0; hypercall round trips in both modes.
 bench-cpu: all $(CPUWORK_NATIVE)
-	$(Q)$(SUBMAKE) GUEST_MODE=kernel build/$(ARCH)-kernel/skiff \
-		build/$(ARCH)-kernel/tests/guest/cpuwork.hvt build/$(ARCH)-kernel/tests/guest/hcbench.hvt
+	$(Q)$(SUBMAKE) GUEST_MODE=kernel $(BENCH_KERNEL_FILES)
 	$(Q)tools/bench-cpu $(BUILD) build/$(ARCH)-kernel
 
 format:
