@@ -101,7 +101,8 @@ int skiff_elf_load(int fd, unsigned machine, uint8_t *mem, uint64_t mem_size,
 
 /* ---- mft.c: manifest checks and lookups ---- */
 
-/* Checks the untrusted manifest of size bytes (ABI.md 2.4). Returns 0, or -1 with an error. */
+/* Checks the untrusted manifest of size bytes (ABI.md 2.4), and that its devices are of known
+ * types, uniquely named and without tender-filled fields. Returns 0, or -1 with an error. */
 int skiff_mft_validate(const struct mft *mft, size_t size);
 /* The entry declared with exactly this name and type, or NULL. mft must be valid. */
 struct mft_entry *skiff_mft_find(struct mft *mft, const char *name, uint32_t type);
@@ -110,6 +111,10 @@ struct mft_entry *skiff_mft_find(struct mft *mft, const char *name, uint32_t typ
 int skiff_mft_check_attached(const struct mft *mft);
 /* "BLOCK_BASIC", "NET_BASIC", or "<undefined type>". */
 const char *skiff_mft_type_name(uint32_t type);
+/* e's name as it may be printed: bytes outside printable ASCII, quotes and backslashes as
+ * \xNN. Writes buf and returns it. */
+#define SKIFF_MFT_PRINTABLE_SIZE (MFT_NAME_SIZE * 4 + 1)
+const char *skiff_mft_printable_name(const struct mft_entry *e, char buf[SKIFF_MFT_PRINTABLE_SIZE]);
 
 /* ---- cli.c: the command line; pure parsing, no side effects ---- */
 

@@ -225,6 +225,33 @@ static void note_variants(void)
     emit("too-many-entries.hvt", b, good_len);
 }
 
+/* Variants that change a device entry: only for a good image declaring two devices or more
+ * (entries 1 and 2 at mft_note + 32 + 104 * i: name at 0, type at 68, u at 72). */
+static void device_variants(void)
+{
+    size_t e1 = mft_note + 32 + 104, e2 = e1 + 104;
+    static const char hostile[] = "st\x1b[31mRED\nFAKE: line";
+    uint8_t *b;
+    uint32_t entries;
+
+    memcpy(&entries, good + mft_note + 28, sizeof(entries));
+    if (entries < 3)
+        return;
+    b = copy();
+    memcpy(b + e2, b + e1, 68); /* entry 2 named as entry 1 */
+    emit("duplicate-name.hvt", b, good_len);
+    b = copy();
+    put_u32(b, e2 + 68, 3); /* a type no tender serves */
+    emit("unknown-type.hvt", b, good_len);
+    b = copy();
+    b[e1 + 72 + 8] = 1; /* u.block_basic.block_size = 1, a field the tender fills in */
+    emit("preset-block-size.hvt", b, good_len);
+    b = copy();
+    memset(b + e1, 0, 68);
+    memcpy(b + e1, hostile, sizeof(hostile)); /* control characters in a name */
+    emit("control-name.hvt", b, good_len);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -239,5 +266,6 @@ int main(int argc, char **argv)
     file_variants();
     segment_variants();
     note_variants();
+    device_variants();
     return 0;
 }

@@ -43,6 +43,26 @@ bad bad-manifest-version 'Solo5 manifest is invalid: .*version 2'
 : >"$TMP/bad/empty.hvt"
 bad empty 'too short'
 
+# Device entries, from an image declaring two block devices (disk0, disk1): each a refusal
+# before anything is attached, whatever the command line attaches.
+if "$MKBADELF" "$BUILD/tests/guest/blk2.hvt" "$TMP/bad" >"$TMP/out" 2>&1; then
+    devs=(--block:disk0="$TMP/d0.img" --block:disk1="$TMP/d1.img")
+    truncate -s 64K "$TMP/d0.img" "$TMP/d1.img"
+    bad_dev() { # VARIANT REGEX
+        expect "badelf/$1" "$SKIFF_IMAGE" "$2" '!SUCCESS|Solo5:' -- \
+            "$SKIFF" --mem=32 "${devs[@]}" "$TMP/bad/$1.hvt" && one_line "badelf/$1"
+    }
+    bad_dev duplicate-name "duplicate device name 'disk0' \(entries 1 and 2\)"
+    bad_dev unknown-type "entry 2 \('disk1'\): unknown device type 3"
+    bad_dev preset-block-size "entry 1 \('disk0'\): fields the tender fills in are set in the image"
+    # A name from the image is printed escaped: one line, no escape sequence (disk0 renamed,
+    # so only disk1 is attached).
+    expect badelf/control-name 64 "device 'st.x1b\[31mRED.x0aFAKE: line' of type BLOCK_BASIC declared but not attached" \
+        "!"$'\e' -- "$SKIFF" --mem=32 "${devs[1]}" "$TMP/bad/control-name.hvt" && one_line badelf/control-name
+else
+    fail badelf/device-setup "mkbadelf failed on $BUILD/tests/guest/blk2.hvt"
+fi
+
 # The good image still boots, so the failures above come from the edits alone.
 expect badelf/good-image 0 'SUCCESS' -- "$SKIFF" --mem=32 "$GOOD"
 

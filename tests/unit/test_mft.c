@@ -149,19 +149,6 @@ static void attached_in_image(void **state)
     assert_invalid(m, MFT_SIZE(3), "entry 0: marked attached");
 }
 
-static void not_validated(void **state)
-{
-    struct mft *m = make(3);
-
-    (void)state;
-    /* Duplicate names, unknown types and union contents are left alone (ABI.md 2.4). */
-    strcpy(m->e[2].name, m->e[1].name);
-    m->e[2].type = 77;
-    m->e[1].u.block_basic.capacity = 12345;
-    m->e[1].tender_private = 99;
-    assert_int_equal(skiff_mft_validate(m, MFT_SIZE(3)), 0);
-}
-
 static void find(void **state)
 {
     struct mft *m = make(4);
@@ -241,6 +228,61 @@ static void attached_reserved_exempt(void **state)
     assert_int_equal(skiff_mft_check_attached(m), -1);
 }
 
+static void unknown_type(void **state)
+{
+    struct mft *m = make(3);
+
+    (void)state;
+    m->e[2].type = 3;
+    assert_invalid(m, MFT_SIZE(3), "entry 2 ('dev2'): unknown device type 3");
+    m->e[2].type = MFT_RESERVED_FIRST;
+    assert_invalid(m, MFT_SIZE(3), "unknown device type");
+    m->e[2].type = MFT_DEV_NET_BASIC;
+    assert_int_equal(skiff_mft_validate(m, MFT_SIZE(3)), 0);
+}
+
+static void tender_fields_set(void **state)
+{
+    struct mft *m = make(3);
+
+    (void)state;
+    m->e[1].u.block_basic.block_size = 1;
+    assert_invalid(m, MFT_SIZE(3), "entry 1 ('dev1'): fields the tender fills in are set");
+    m->e[1].u.block_basic.block_size = 0;
+    m->e[2].u.block_basic.pad[5] = 1;
+    assert_invalid(m, MFT_SIZE(3), "entry 2 ('dev2'): fields the tender fills in");
+    m->e[2].u.block_basic.pad[5] = 0;
+    m->e[2].tender_private = 1;
+    assert_invalid(m, MFT_SIZE(3), "entry 2 ('dev2'): fields the tender fills in");
+}
+
+static void duplicate_names(void **state)
+{
+    struct mft *m = make(64);
+
+    (void)state;
+    strcpy(m->e[63].name, "dev7");
+    assert_invalid(m, MFT_SIZE(64), "duplicate device name 'dev7' (entries 7 and 63)");
+    /* The same name under another type is still ambiguous on the command line's side. */
+    m->e[63].type = MFT_DEV_NET_BASIC;
+    assert_invalid(m, MFT_SIZE(64), "duplicate device name 'dev7'");
+}
+
+static void printable_name(void **state)
+{
+    struct mft *m = make(2);
+    char out[SKIFF_MFT_PRINTABLE_SIZE];
+
+    (void)state;
+    strcpy(m->e[1].name, "st\x1b[31mRED\nFAKE: 'a\\b'");
+    assert_string_equal(skiff_mft_printable_name(&m->e[1], out),
+                        "st\\x1b[31mRED\\x0aFAKE: \\x27a\\x5cb\\x27");
+    /* The longest name, every byte escaped, fits. */
+    memset(m->e[1].name, 0xff, MFT_NAME_MAX);
+    m->e[1].name[MFT_NAME_MAX] = '\0';
+    assert_int_equal(strlen(skiff_mft_printable_name(&m->e[1], out)), 4 * MFT_NAME_MAX);
+}
+
 static void type_names(void **state)
 {
     (void)state;
@@ -254,24 +296,17 @@ static void type_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(valid_minimal),
-        cmocka_unit_test(valid_maximal),
-        cmocka_unit_test(too_small),
-        cmocka_unit_test(too_big),
-        cmocka_unit_test(bad_version),
-        cmocka_unit_test(too_many_entries),
-        cmocka_unit_test(size_mismatch),
-        cmocka_unit_test(no_entries),
-        cmocka_unit_test(first_not_reserved),
-        cmocka_unit_test(name_not_terminated),
-        cmocka_unit_test(attached_in_image),
-        cmocka_unit_test(not_validated),
-        cmocka_unit_test(find),
-        cmocka_unit_test(find_long_names),
-        cmocka_unit_test(attached_all),
-        cmocka_unit_test(attached_missing),
-        cmocka_unit_test(attached_reserved_exempt),
-        cmocka_unit_test(type_names),
+        cmocka_unit_test(valid_minimal),      cmocka_unit_test(valid_maximal),
+        cmocka_unit_test(too_small),          cmocka_unit_test(too_big),
+        cmocka_unit_test(bad_version),        cmocka_unit_test(too_many_entries),
+        cmocka_unit_test(size_mismatch),      cmocka_unit_test(no_entries),
+        cmocka_unit_test(first_not_reserved), cmocka_unit_test(name_not_terminated),
+        cmocka_unit_test(attached_in_image),  cmocka_unit_test(find),
+        cmocka_unit_test(find_long_names),    cmocka_unit_test(attached_all),
+        cmocka_unit_test(attached_missing),   cmocka_unit_test(attached_reserved_exempt),
+        cmocka_unit_test(type_names),         cmocka_unit_test(unknown_type),
+        cmocka_unit_test(tender_fields_set),  cmocka_unit_test(duplicate_names),
+        cmocka_unit_test(printable_name),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
