@@ -181,7 +181,7 @@ UNIT_DEPS_pagetable_aarch64 := tender/pagetable_aarch64.c
 UNIT_LIBS_elf := -lelf
 UNIT_LIBS_elf_notes := -lelf
 UNIT_DEPS_seccomp_prog := tender/seccomp_prog.c
-UNIT_DEPS_sandbox := tender/sandbox.c tender/seccomp_prog.c tender/error.c
+UNIT_DEPS_sandbox := tender/sandbox.c tender/seccomp_prog.c tender/stop.c tender/error.c
 UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 ifneq ($(ARCH),x86_64)
 UNIT_TESTS := $(filter-out test_pagetable,$(UNIT_TESTS))
@@ -195,7 +195,7 @@ $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $$(UNIT_DEPS_$$*)
 
 # How long installing the seccomp filter takes (no KVM needed): the tender's own sandbox code.
 $(BUILD)/tools/sandbox-time: tools/sandbox-time.c tender/sandbox.c tender/seccomp_prog.c \
-		tender/error.c tender/skiff.h tender/seccomp_prog.h
+		tender/stop.c tender/error.c tender/skiff.h tender/seccomp_prog.h
 	@mkdir -p $(dir $@)
 	$(say) CC $@
 	$(Q)$(HOSTCC) $(WARN) -O2 -D_GNU_SOURCE -Iinclude -Itender -o $@ $(filter %.c,$^)
@@ -260,9 +260,9 @@ FUZZ_DEPS_elf := tender/elf.c tender/mft.c tender/error.c
 FUZZ_LIBS_elf := -lelf
 FUZZ_DEPS_cli := tender/cli.c tender/error.c
 FUZZ_DEPS_hypercall := tests/fuzz/harness.c tender/core.c tender/block.c tender/net.c \
-	tender/guest_mem.c tender/mft.c tender/error.c
+	tender/guest_mem.c tender/mft.c tender/stop.c tender/error.c
 FUZZ_DEPS_ring := tests/fuzz/harness.c tender/net_ring_serve.c tender/core.c tender/block.c \
-	tender/net.c tender/guest_mem.c tender/mft.c tender/error.c
+	tender/net.c tender/guest_mem.c tender/mft.c tender/stop.c tender/error.c
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h tests/fuzz/harness.h \

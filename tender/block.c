@@ -90,16 +90,19 @@ static const struct mft_entry *block_request(struct skiff *s, const struct hvt_h
 static int block_io(struct skiff *s, uint64_t gpa, bool write)
 {
     struct hvt_hc_block_io r;
-    uint8_t *buf;
+    void *buf;
     ssize_t n;
     int status;
 
-    if ((status = skiff_guest_read(&s->guest, gpa, &r, sizeof(r))))
+    /* Both the structure (written back) and, for a read, the buffer must be writable: checked
+     * before the file is touched, so a guest error is never reported as a host I/O error. */
+    if ((status = skiff_guest_read(&s->guest, gpa, &r, sizeof(r), SKIFF_READ | SKIFF_WRITE)))
         return status;
     r.ret = HVT_R_EINVAL;
     if (block_request(s, &r)) {
-        if (!(buf = skiff_guest_range(&s->guest, r.data, r.len)))
-            return SKIFF_EXIT_HYPERCALL;
+        if ((status = skiff_guest_range(&s->guest, r.data, r.len, write ? SKIFF_READ : SKIFF_WRITE,
+                                        &buf)))
+            return status;
         do {
             n = write ? pwrite(s->dev_fds[r.handle], buf, r.len, (off_t)r.offset)
                       : pread(s->dev_fds[r.handle], buf, r.len, (off_t)r.offset);

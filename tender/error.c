@@ -5,7 +5,8 @@
 
 #include "skiff.h"
 
-static char last_error[512];
+/* Per thread: the ring thread reports through stop.c, never through the vCPU thread's message. */
+static _Thread_local char last_error[512];
 
 void skiff_set_error(const char *fmt, ...)
 {

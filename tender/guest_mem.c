@@ -33,33 +33,72 @@ int skiff_mem_size(uint64_t requested, uint64_t *size, bool *adjusted)
     return 0;
 }
 
-void *skiff_guest_range(const struct skiff_guest *g, uint64_t gpa, uint64_t len)
+/* Does [gpa, gpa + len), already known to be inside guest memory, overlap a read-only range? */
+static bool overlaps_readonly(const struct skiff_guest *g, uint64_t gpa, uint64_t len)
+{
+    for (size_t i = 0; i < g->nro; i++)
+        if (len > 0 && gpa < g->ro[i].end && gpa + len > g->ro[i].start)
+            return true;
+    return false;
+}
+
+int skiff_guest_range(const struct skiff_guest *g, uint64_t gpa, uint64_t len,
+                      enum skiff_access access, void **host)
 {
     void *p = skiff_gpa_to_host(g, gpa, len);
 
-    if (!p)
+    if (!p) {
         skiff_set_error("invalid guest access: gpa=0x%llx, sz=%llu", (unsigned long long)gpa,
                         (unsigned long long)len);
-    return p;
+        return SKIFF_EXIT_HYPERCALL;
+    }
+    if ((access & SKIFF_WRITE) && overlaps_readonly(g, gpa, len)) {
+        skiff_set_error("guest memory at gpa=0x%llx, sz=%llu is read-only (image text or "
+                        "rodata)",
+                        (unsigned long long)gpa, (unsigned long long)len);
+        return SKIFF_EXIT_FAULT;
+    }
+    *host = p;
+    return 0;
 }
 
-int skiff_guest_read(const struct skiff_guest *g, uint64_t gpa, void *dst, size_t len)
+int skiff_guest_read(const struct skiff_guest *g, uint64_t gpa, void *dst, size_t len,
+                     enum skiff_access access)
 {
-    const void *p = skiff_guest_range(g, gpa, len);
+    void *p;
+    int status = skiff_guest_range(g, gpa, len, access | SKIFF_READ, &p);
 
-    if (!p)
-        return SKIFF_EXIT_HYPERCALL;
-    memcpy(dst, p, len);
-    return 0;
+    if (status == 0)
+        memcpy(dst, p, len);
+    return status;
 }
 
 int skiff_guest_write(const struct skiff_guest *g, uint64_t gpa, const void *src, size_t len)
 {
-    void *p = skiff_guest_range(g, gpa, len);
+    void *p;
+    int status = skiff_guest_range(g, gpa, len, SKIFF_WRITE, &p);
 
-    if (!p)
-        return SKIFF_EXIT_HYPERCALL;
-    memcpy(p, src, len);
+    if (status == 0)
+        memcpy(p, src, len);
+    return status;
+}
+
+int skiff_guest_protect(struct skiff_guest *g, uint64_t start, uint64_t end, int prot)
+{
+    if (!(prot & PROT_WRITE)) {
+        if (g->nro == SKIFF_GUEST_RO_MAX) {
+            skiff_set_error("more than %d read-only guest ranges", SKIFF_GUEST_RO_MAX);
+            return SKIFF_EXIT_HOST;
+        }
+        g->ro[g->nro].start = start;
+        g->ro[g->nro].end = end;
+        g->nro++;
+    }
+    if (mprotect(g->mem + start, end - start, prot) < 0) {
+        skiff_set_error("mprotect of guest range [0x%llx, 0x%llx): %s", (unsigned long long)start,
+                        (unsigned long long)end, strerror(errno));
+        return SKIFF_EXIT_HOST;
+    }
     return 0;
 }
 

@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -92,54 +91,12 @@ int skiff_kvm_protect(struct skiff *s)
 {
     for (size_t i = 0; i < s->image.nsegs; i++) {
         const struct skiff_segment *seg = &s->image.segs[i];
+        int status = skiff_guest_protect(&s->guest, seg->start, seg->end, seg->prot);
 
-        if (mprotect(s->guest.mem + seg->start, seg->end - seg->start, seg->prot) < 0) {
-            skiff_set_error("mprotect of guest segment [0x%llx, 0x%llx): %s",
-                            (unsigned long long)seg->start, (unsigned long long)seg->end,
-                            strerror(errno));
-            return SKIFF_EXIT_HOST;
-        }
+        if (status)
+            return status;
     }
     return 0;
-}
-
-/* Signals: the handler only records the signal and asks KVM to leave the guest. A signal that
- * lands between the check in the loop and KVM_RUN is still seen: immediate_exit makes the next
- * KVM_RUN return EINTR at once. */
-static volatile sig_atomic_t stop_signal;
-static struct kvm_run *volatile signal_run;
-
-static void on_stop_signal(int sig)
-{
-    stop_signal = sig;
-    if (signal_run)
-        signal_run->immediate_exit = 1;
-}
-
-void skiff_kvm_catch_signals(struct skiff *s)
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    /* No SA_RESTART: blocking calls (KVM_RUN, the POLL wait) must return EINTR. */
-    signal_run = s->kvm.run;
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    /* A closed stdout is reported by write() as EPIPE and handled, not a silent death. */
-    signal(SIGPIPE, SIG_IGN);
-}
-
-int skiff_stop_signal(void)
-{
-    return stop_signal;
-}
-
-static int stopped_by_signal(void)
-{
-    skiff_set_error("exiting on signal %d", (int)stop_signal);
-    return SKIFF_EXIT_SIGNAL_BASE + stop_signal;
 }
 
 enum skiff_exit_action skiff_readonly_fault(struct skiff *s, uint64_t gpa, int *status)
@@ -158,11 +115,16 @@ int skiff_kvm_run(struct skiff *s)
         uint64_t gpa = 0;
         int status = 0;
 
-        if (stop_signal)
-            return stopped_by_signal();
+        if (skiff_stop_status())
+            return skiff_stop_report();
         if (ioctl(s->kvm.vcpu_fd, KVM_RUN, 0) < 0) {
-            if (errno == EINTR || errno == EAGAIN)
+            /* Interrupted by a signal or immediate_exit: clear the latter before looking at
+             * the stop status, so a request that comes after the look still ends the next
+             * KVM_RUN at once (stop.c sets the status, then immediate_exit). */
+            if (errno == EINTR || errno == EAGAIN) {
+                __atomic_store_n(&s->kvm.run->immediate_exit, 0, __ATOMIC_SEQ_CST);
                 continue;
+            }
             if (errno == EFAULT) {
                 skiff_set_error("KVM: host/guest translation fault: pc=0x%llx",
                                 (unsigned long long)skiff_arch_pc(s));
@@ -179,7 +141,7 @@ int skiff_kvm_run(struct skiff *s)
             continue;
         status = skiff_hypercall_dispatch(s, nr, gpa);
         if (status)
-            return status;
+            return skiff_stop_status() ? skiff_stop_report() : status;
         if (s->halted)
             return s->exit_status & 0xff;
     }

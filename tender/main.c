@@ -221,8 +221,7 @@ int main(int argc, char **argv)
         die(&s, status);
     skiff_boot_info_write(&s, cmdline);
 
-    skiff_kvm_catch_signals(&s);
-    if ((status = skiff_sandbox_enter(&s)))
+    if ((status = skiff_stop_init(&s)) || (status = skiff_sandbox_enter(&s)))
         die(&s, status);
     skiff_report_running();
     status = skiff_kvm_run(&s);

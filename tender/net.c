@@ -145,15 +145,16 @@ int skiff_net_fd(const struct skiff *s, uint64_t handle)
 static int net_io(struct skiff *s, uint64_t gpa, bool write)
 {
     struct hvt_hc_net_io r;
-    uint8_t *buf;
+    void *buf;
     int fd, status;
 
-    if ((status = skiff_guest_read(&s->guest, gpa, &r, sizeof(r))))
+    if ((status = skiff_guest_read(&s->guest, gpa, &r, sizeof(r), SKIFF_READ | SKIFF_WRITE)))
         return status;
     r.ret = HVT_R_EINVAL;
     if ((fd = skiff_net_fd(s, r.handle)) >= 0) {
-        if (!(buf = skiff_guest_range(&s->guest, r.data, r.len)))
-            return SKIFF_EXIT_HYPERCALL;
+        if ((status = skiff_guest_range(&s->guest, r.data, r.len, write ? SKIFF_READ : SKIFF_WRITE,
+                                        &buf)))
+            return status;
         status = write ? skiff_net_send(fd, buf, r.len, &r.ret)
                        : skiff_net_recv(fd, buf, &r.len, &r.ret);
         if (status)

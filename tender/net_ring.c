@@ -9,8 +9,6 @@
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <semaphore.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
@@ -25,26 +23,21 @@ static struct {
     pthread_t thread;
     bool running;
     sem_t started;
-    volatile bool stop;
+    bool stop; /* atomic: set by teardown, read by the thread */
 } ring;
-
-/* A ring the guest broke ends the whole run, from this thread, with the usual one line. */
-static void __attribute__((noreturn)) ring_fatal(int status)
-{
-    fprintf(stderr, "skiff: ring: %s\n", skiff_error());
-    exit(status);
-}
 
 /* Sleeps until the guest kicks or queues work. needs_kick is published before the last look
  * at the queue, so a guest that queued just before sees it and kicks. */
 static void wait_for_work(uint32_t head)
 {
     for (int i = 0; i < HVT_RING_POLL_ITERS; i++)
-        if (SKIFF_LOAD_ACQUIRE(&ring.ring->ent_tail) != head || ring.stop)
+        if (SKIFF_LOAD_ACQUIRE(&ring.ring->ent_tail) != head ||
+            __atomic_load_n(&ring.stop, __ATOMIC_ACQUIRE))
             return;
     SKIFF_STORE_RELEASE(&ring.ring->needs_kick, 1);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (SKIFF_LOAD_ACQUIRE(&ring.ring->ent_tail) == head && !ring.stop) {
+    if (SKIFF_LOAD_ACQUIRE(&ring.ring->ent_tail) == head &&
+        !__atomic_load_n(&ring.stop, __ATOMIC_ACQUIRE)) {
         uint64_t v;
 
         while (read(ring.kick_fd, &v, sizeof(v)) < 0 && errno == EINTR)
@@ -58,6 +51,8 @@ static void *ring_thread(void *arg)
     uint32_t head = 0;
 
     (void)arg;
+    /* SIGINT and SIGTERM are the vCPU thread's to take: there they interrupt KVM_RUN. */
+    skiff_stop_block_signals();
     /* glibc has finished the thread's own setup calls (rseq, robust list, signal mask) by
      * now; the sandbox, which forbids them, may go in once this is posted. */
     sem_post(&ring.started);
@@ -67,10 +62,15 @@ static void *ring_thread(void *arg)
         int status;
 
         wait_for_work(head);
-        if (ring.stop && SKIFF_LOAD_ACQUIRE(&ring.ring->ent_tail) == head)
+        if (__atomic_load_n(&ring.stop, __ATOMIC_ACQUIRE) &&
+            SKIFF_LOAD_ACQUIRE(&ring.ring->ent_tail) == head)
             break;
-        if ((status = skiff_ring_serve(ring.s, ring.ring, &head)) != 0)
-            ring_fatal(status);
+        if ((status = skiff_ring_serve(ring.s, ring.ring, &head)) != 0) {
+            /* A ring the guest broke ends the run; the vCPU thread stops the guest and
+             * reports, as for every other way a run ends. This thread serves no more. */
+            skiff_stop_request(status, "ring: %s", skiff_error());
+            break;
+        }
     }
     return NULL;
 }
@@ -114,7 +114,7 @@ void skiff_ring_stop(void)
 
     if (!ring.running)
         return;
-    ring.stop = true;
+    __atomic_store_n(&ring.stop, true, __ATOMIC_RELEASE);
     if (write(ring.kick_fd, &one, sizeof(one)) < 0) {
         /* cannot happen for an eventfd below its maximum; the thread also polls stop */
     }

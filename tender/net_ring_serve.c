@@ -19,10 +19,11 @@ static int complete_read(struct skiff *s, struct hvt_ring *r, const struct hvt_r
 
     if (fd >= 0) {
         uint64_t len = e->len;
-        uint8_t *buf = skiff_guest_range(&s->guest, e->data, len);
+        void *buf;
+        int status = skiff_guest_range(&s->guest, e->data, len, SKIFF_WRITE, &buf);
 
-        if (!buf)
-            return SKIFF_EXIT_HYPERCALL;
+        if (status)
+            return status;
         if (skiff_net_recv(fd, buf, &len, &c.ret))
             c.ret = HVT_R_EINVAL;
         c.len = c.ret == HVT_R_OK ? (uint32_t)len : 0;
@@ -36,13 +37,14 @@ static int complete_read(struct skiff *s, struct hvt_ring *r, const struct hvt_r
 static int send_write(struct skiff *s, const struct hvt_ring_entry *e)
 {
     int fd = skiff_net_fd(s, e->handle);
-    const uint8_t *buf;
+    void *buf;
     int32_t ret;
+    int status;
 
     if (fd < 0)
         return 0;
-    if (!(buf = skiff_guest_range(&s->guest, e->data, e->len)))
-        return SKIFF_EXIT_HYPERCALL;
+    if ((status = skiff_guest_range(&s->guest, e->data, e->len, SKIFF_READ, &buf)))
+        return status;
     return skiff_net_send(fd, buf, e->len, &ret);
 }
 

@@ -123,13 +123,21 @@ static void add_rules(struct policy *p, const struct skiff *s)
         allow_arg(p, SYS_read, 0, (uint32_t)s->ring_kick_fd);
         allow_arg(p, SYS_write, 0, (uint32_t)s->ring_kick_fd);
     }
+    /* A stop request (the signal handler, the ring thread) makes the stop eventfd readable
+     * and the ring thread signals the vCPU thread out of KVM_RUN, in this process only, with
+     * the one signal whose handler does nothing else (stop.c). */
+    allow_arg(p, SYS_write, 0, (uint32_t)skiff_stop_fd());
+    allow_arg(p, SYS_tgkill, 0, (uint32_t)getpid());
+    allow_arg(p, SYS_tgkill, 2, (uint32_t)SKIFF_STOP_KICK_SIGNAL);
     allow_devices(p, s);
-    /* POLL waits on the tap fds (or only for the timeout) with ppoll. */
+    /* POLL waits on the tap fds (or only for the timeout), and PUTS for room on stdout, with
+     * ppoll, on the stop eventfd too. */
     allow(p, SYS_ppoll);
     /* WALLTIME and POLL's deadline; normally answered by the vDSO, the call is the fallback
      * on hosts whose clock source the vDSO cannot read. */
     allow(p, SYS_clock_gettime);
-    /* Returning from the SIGINT/SIGTERM handler that interrupts KVM_RUN. */
+    /* Returning from the handlers of SIGINT/SIGTERM and of the ring thread's kick, which
+     * interrupt KVM_RUN. */
     allow(p, SYS_rt_sigreturn);
     /* pthread_join() of the ring thread waits on a futex; glibc's locks may too. */
     allow(p, SYS_futex);

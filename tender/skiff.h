@@ -2,6 +2,7 @@
 #ifndef SKIFF_H
 #define SKIFF_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,25 +42,52 @@ const char *skiff_error(void);
 
 /* ---- guest_mem.c: guest memory and the one place guest addresses become host pointers ---- */
 
+#define SKIFF_GUEST_RO_MAX 16 /* read-only ranges: at most one per image segment */
+
 struct skiff_guest {
     uint8_t *mem;        /* host mapping of [0, alloc_size) */
     uint64_t alloc_size; /* bytes mapped and registered with KVM (mem_alloc_size) */
     uint64_t size;       /* bytes the guest may name in hypercalls (guest_mem_size) */
+    /* Ranges the host maps read-only (the image's text and rodata): a host write there would
+     * fault in the tender, so every write on the guest's behalf is checked against them. */
+    size_t nro;
+    struct {
+        uint64_t start, end;
+    } ro[SKIFF_GUEST_RO_MAX];
 };
+
+/* What the tender will do with a guest range. */
+enum skiff_access { SKIFF_READ = 1, SKIFF_WRITE = 2 };
 
 /*
  * Returns the host address of guest range [gpa, gpa + len) if it lies entirely inside
  * [0, g->size), else NULL. Overflow-safe for any gpa and len; len 0 is valid at any gpa < size.
+ * Bounds only: callers that write use skiff_guest_range().
  */
 void *skiff_gpa_to_host(const struct skiff_guest *g, uint64_t gpa, uint64_t len);
 
+/*
+ * The check every guest address the tender dereferences goes through: sets *host to the host
+ * address of [gpa, gpa + len) and returns 0, or sets the error and returns SKIFF_EXIT_HYPERCALL
+ * ("invalid guest access: gpa=..., sz=...") if the range is not inside guest memory, or
+ * SKIFF_EXIT_FAULT ("... is read-only ...") if access includes SKIFF_WRITE and the range
+ * overlaps read-only memory. Checked before any host I/O, so nothing is done for a bad range.
+ */
+int skiff_guest_range(const struct skiff_guest *g, uint64_t gpa, uint64_t len,
+                      enum skiff_access access, void **host);
+
 /* Copies len bytes from guest address gpa into dst (or from src to gpa). Guest structures are
- * copied before they are validated, so the guest cannot change them under the tender. Return
- * 0, or SKIFF_EXIT_HYPERCALL with "invalid guest access: gpa=..., sz=..." if out of bounds. */
-int skiff_guest_read(const struct skiff_guest *g, uint64_t gpa, void *dst, size_t len);
+ * copied before they are validated, so the guest cannot change them under the tender. A
+ * hypercall that will write its structure back reads it with SKIFF_READ | SKIFF_WRITE, so a
+ * read-only structure is refused before the hypercall does anything. Return 0 or the status of
+ * skiff_guest_range(). */
+int skiff_guest_read(const struct skiff_guest *g, uint64_t gpa, void *dst, size_t len,
+                     enum skiff_access access);
 int skiff_guest_write(const struct skiff_guest *g, uint64_t gpa, const void *src, size_t len);
-/* Like skiff_gpa_to_host(), but a bad range sets the error and yields NULL. */
-void *skiff_guest_range(const struct skiff_guest *g, uint64_t gpa, uint64_t len);
+
+/* Maps guest range [start, end) (page-aligned) with prot on the host, recording it as
+ * read-only unless prot has PROT_WRITE. Returns 0, or SKIFF_EXIT_HOST with an error. */
+int skiff_guest_protect(struct skiff_guest *g, uint64_t start, uint64_t end, int prot);
 
 /* Maps g->alloc_size bytes of zeroed guest memory at g->mem. Returns 0 or SKIFF_EXIT_HOST. */
 int skiff_guest_alloc(struct skiff_guest *g);
@@ -303,6 +331,29 @@ void skiff_report_exit(const struct skiff *s, int status);
  * already checked by skiff_cmdline_join) into the boot data area at HVT_BOOT_INFO_BASE. */
 void skiff_boot_info_write(struct skiff *s, const char *cmdline);
 
+/* ---- stop.c: ending a run from outside the vCPU thread ---- */
+
+/* What the ring thread sends the vCPU thread to interrupt KVM_RUN; its handler does nothing. */
+#define SKIFF_STOP_KICK_SIGNAL SIGUSR1
+
+/* Makes SIGINT and SIGTERM stop the run: the vCPU thread leaves KVM_RUN or any host wait and
+ * the run ends with 128 + the signal. Call on the vCPU thread once s->kvm.run is mapped.
+ * Returns 0, or SKIFF_EXIT_HOST with an error. */
+int skiff_stop_init(struct skiff *s);
+/* For threads other than the vCPU's: blocks the stop signals, so they reach the vCPU thread. */
+void skiff_stop_block_signals(void);
+/* From any thread but a signal handler: ends the run with status and the message (printf
+ * format), unless a stop was requested already. The vCPU thread is woken wherever it waits. */
+void skiff_stop_request(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* 0 while the run may go on, else the status it ends with. Every host wait on the guest's
+ * behalf checks it, and a hypercall that sees it returns it. */
+int skiff_stop_status(void);
+/* For the run loop: skiff_stop_status(), with that stop's message set as the error. */
+int skiff_stop_report(void);
+/* An eventfd that becomes readable, and stays so, once a stop is requested: every host wait on
+ * the guest's behalf polls it too. -1 before skiff_stop_init(). */
+int skiff_stop_fd(void);
+
 /* ---- kvm.c: arch-independent KVM ---- */
 
 /* Marks the KVM fds as not open, so that any exit path can tell what to close. */
@@ -313,10 +364,6 @@ void skiff_kvm_start(struct skiff *s);
 int skiff_kvm_finish(struct skiff *s);
 /* Runs the vCPU until the guest halts or fails. Returns the process exit status. */
 int skiff_kvm_run(struct skiff *s);
-/* Makes SIGINT and SIGTERM stop the run loop promptly (KVM_RUN and POLL are interrupted). */
-void skiff_kvm_catch_signals(struct skiff *s);
-/* The signal that asked skiff to stop, or 0. */
-int skiff_stop_signal(void);
 /* Applies the image's segment protections to the host mapping. Returns 0 or SKIFF_EXIT_HOST. */
 int skiff_kvm_protect(struct skiff *s);
 

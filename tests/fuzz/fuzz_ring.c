@@ -6,7 +6,7 @@
  * whether a frame waits on the network device; the rest fills the ring's entries from
  * ent_head on, 32 bytes each (operation, handle, data, len, id: all the guest's choice). The
  * ring sits above guest memory, where the tender reserves it; buffers are checked against
- * guest memory.
+ * guest memory and, for reads, its read-only page.
  */
 #include <string.h>
 
@@ -20,12 +20,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct hvt_ring *r = (struct hvt_ring *)(s->guest.mem + FUZZ_MEM_SIZE);
     uint32_t head, tail, start;
     size_t n;
+    int status;
 
     if (size < FUZZ_HDR_SIZE)
         return 0;
     memcpy(&head, data, sizeof(head));
     memcpy(&tail, data + 4, sizeof(tail));
-    memset(s->guest.mem, 0, s->guest.alloc_size);
+    fuzz_guest_fill(s, NULL, 0);
     fuzz_net_traffic(data[8]);
     n = (size - FUZZ_HDR_SIZE) / sizeof(struct hvt_ring_entry);
     for (size_t i = 0; i < n && i < HVT_RING_SIZE; i++)
@@ -34,7 +35,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                sizeof(struct hvt_ring_entry));
     r->ent_tail = tail;
     start = head;
-    if (skiff_ring_serve(s, r, &head) != 0)
+    status = skiff_ring_serve(s, r, &head);
+    /* As in fuzz_hypercall: the host side cannot fail, so a failure is the guest's, never a
+     * host I/O error. */
+    if (status == SKIFF_EXIT_IO)
+        __builtin_trap();
+    if (status != 0)
         return 0; /* a broken ring ends the run: the one line is the caller's */
     /* What the tender owes a guest that kept to the rules: everything queued was served and
      * ent_head says so. */

@@ -10,8 +10,8 @@
 
 #include "harness.h"
 
-/* The ring thread is never started (no KVM, no ioeventfd; fuzz_ring calls what it runs) and
- * no signal stops the run. */
+/* The ring thread is never started (no KVM, no ioeventfd; fuzz_ring calls what it runs); no
+ * stop is ever requested (stop.c is linked, never initialised). */
 int skiff_ring_start(struct skiff *s, uint64_t ring_gpa)
 {
     (void)s;
@@ -22,11 +22,6 @@ int skiff_ring_start(struct skiff *s, uint64_t ring_gpa)
 
 void skiff_ring_stop(void)
 {
-}
-
-int skiff_stop_signal(void)
-{
-    return 0;
 }
 
 /* Options are the command line's business (fuzz_cli); devices here are attached by hand. */
@@ -84,6 +79,11 @@ struct skiff *fuzz_tender_setup(size_t extra_bytes)
         mmap(NULL, s.guest.alloc_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (s.guest.mem == MAP_FAILED)
         abort();
+    /* Read-only as an image's text is: a host write there on the guest's behalf crashes the
+     * fuzzer, as it would the tender. */
+    memset(s.guest.mem + FUZZ_RO_START, 0xc3, FUZZ_RO_END - FUZZ_RO_START);
+    if (skiff_guest_protect(&s.guest, FUZZ_RO_START, FUZZ_RO_END, PROT_READ))
+        abort();
     if (skiff_module_core.setup(&s) || skiff_module_block.setup(&s) || skiff_module_net.setup(&s))
         abort();
     /* PUTS and frames write to stdout; keep the fuzzer's own output readable. */
@@ -102,4 +102,14 @@ void fuzz_net_traffic(uint8_t salt)
         memset(frame, salt, sizeof(frame));
         (void)send(net_peer, frame, sizeof(frame), 0);
     }
+}
+
+void fuzz_guest_fill(struct skiff *t, const uint8_t *data, size_t size)
+{
+    memset(t->guest.mem, 0, FUZZ_RO_START);
+    memset(t->guest.mem + FUZZ_RO_END, 0, t->guest.alloc_size - FUZZ_RO_END);
+    if (size > FUZZ_RO_START)
+        size = FUZZ_RO_START;
+    if (size > 0)
+        memcpy(t->guest.mem, data, size);
 }

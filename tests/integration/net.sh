@@ -107,6 +107,16 @@ wait $server
 st=$?
 [ $st = 0 ] && grep -q 'answered 20 echo requests' "$TMP/srv3.log" && pass net-count-exit || fail net-count-exit "status $st"
 
+echo "-- a guest that breaks its ring"
+# The ring thread finds ent_tail far ahead; the run must end through the one exit path: the
+# guest stopped at once (never "GUEST_CONTINUED"), exit 80, the one line and the --json line
+# saying the same. "spin" makes no VM exit, so the vCPU must be kicked out of KVM_RUN.
+for mode in yield spin; do
+    expect ring-broken-$mode 80 '^skiff: ring: guest advanced ent_tail to [0-9]+, more than 1024 past ent_head' \
+        '"status": 80, "class": "hypercall", "message": "ring: guest advanced ent_tail' '!GUEST_CONTINUED' \
+        -- $IN "$SKIFF" --json --mem=32 --net:service0=tap0 "$G/ringbreak.hvt" $mode
+done
+
 echo "-- a tap in use"
 if start_server "$TMP/busy.log" --net:service0=tap0 "$G/ping.hvt" 10.10.0.2; then
     expect net-tap-busy 69 'cannot attach interface: tap0: already in use' -- $IN "$SKIFF" --net:service0=tap0 "$G/ping.hvt" 10.10.0.2

@@ -71,6 +71,25 @@ if [ "$GUEST_MODE" = user ]; then
     expect lazy-memtouch-512M 0 '^memtouch: 14 chunks ok$' '^SUCCESS$' "${reg}512," -- "$SKIFF" --json --mem=512 "$X/memtouch.hvt"
 fi
 
+echo "-- guests that point the tender at their own read-only memory"
+# Text and rodata are mapped read-only on the host too: a hypercall that would write there
+# ends the run with 81 and the hypercall's name before the tender does anything for it (a
+# write into them would otherwise kill the tender with SIGSEGV, and a disk read into them was
+# reported as a host I/O error).
+ro_case() { # NAME HYPERCALL MODE
+    expect "$1" 81 "^skiff: hypercall $2: guest memory at gpa=0x[0-9a-f]+, sz=[0-9]+ is read-only \(image text or rodata\)$" \
+        '!NOT_REACHED' -- "$SKIFF" --mem=32 --block:disk="$TMP/ro.img" "$G/rotarget.hvt" "$3"
+}
+head -c 65536 /dev/zero >"$TMP/ro.img"
+ro_case ro-walltime-rodata WALLTIME walltime-rodata
+ro_case ro-walltime-text WALLTIME walltime-text
+ro_case ro-poll-rodata POLL poll-rodata
+ro_case ro-blockread-text BLOCK_READ blockread-text
+ro_case ro-blockwrite-arg BLOCK_WRITE blockwrite-arg &&
+    if cmp -s "$TMP/ro.img" <(head -c 65536 /dev/zero); then pass ro-blockwrite-disk-untouched; else fail ro-blockwrite-disk-untouched "the refused request wrote the disk"; fi
+expect ro-puts-rodata 0 'RODATA_PUTS_OK' -- "$SKIFF" --mem=32 --block:disk="$TMP/ro.img" "$G/rotarget.hvt" puts-rodata
+expect json-readonly 81 '"status": 81, "class": "fault", "message": "hypercall WALLTIME: guest memory at gpa=0x[0-9a-f]+, sz=8 is read-only' -- "$SKIFF" --json --mem=32 --block:disk="$TMP/ro.img" "$G/rotarget.hvt" walltime-rodata
+
 echo "-- signals"
 # signal_case NAME SIGNAL STATUS [PATTERN]: a sleeping guest's tender gets SIGNAL and must exit
 # with STATUS, its output matching PATTERN.
@@ -83,15 +102,41 @@ signal_case() {
     st=$?
     if [ $st = "$3" ] && grep -q "${4:-}" "$TMP/sig.out"; then pass "$1"; else fail "$1" "status $st"; fi
 }
+# A guest whose one PUTS fills a pipe nobody reads (fd 7: a FIFO this shell holds open for
+# reading and never reads): the write blocks, and SIGTERM must still end the run within 5 s,
+# not wait for a reader (docker stop would wait out its grace period).
+sigterm_blocked_console() {
+    local pid st i
+    mkfifo "$TMP/stall" && exec 7<>"$TMP/stall"
+    "$SKIFF" --mem=64 "$G/bigputs.hvt" 32 >&7 2>"$TMP/sig.out" &
+    pid=$!
+    sleep 1
+    kill -TERM $pid
+    for i in $(seq 50); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    if kill -0 $pid 2>/dev/null; then
+        kill -KILL $pid
+        fail sigterm-blocked-console "still running 5 s after SIGTERM"
+    else
+        wait $pid
+        st=$?
+        if [ $st = 143 ] && grep -q 'skiff: exiting on signal 15' "$TMP/sig.out"; then
+            pass sigterm-blocked-console
+        else
+            fail sigterm-blocked-console "status $st: $(head -c 200 "$TMP/sig.out")"
+        fi
+    fi
+    exec 7>&-
+}
 if need_kvm signals; then
     signal_case sigterm TERM 143 'skiff: exiting on signal 15'
     signal_case sigint INT 130
+    sigterm_blocked_console
 fi
 
 echo "-- --json"
 expect json-guest 0 '^\{"skiff": "[0-9.]+", "status": 0, "class": "guest", "guest_status": 0, "exits": [0-9]+, "mem_registered_mib": [0-9]+, "setup_us": [0-9]+, "run_us": [0-9]+, "total_us": [0-9]+\}$' -- "$SKIFF" --json --mem=32 "$G/hello.hvt" --solo5:quiet
 expect json-exit-300 44 '"status": 44, "class": "guest", "guest_status": 300' -- "$SKIFF" --json --mem=32 "$G/exit.hvt" 300
 expect json-image 65 '"status": 65, "class": "image", "message": "/etc/passwd: not an ELF file' -- "$SKIFF" --json /etc/passwd
-expect json-hypercall 80 '"class": "hypercall", "message": "invalid guest access: gpa=0xfffffff0, sz=100"' -- "$SKIFF" --json --mem=32 "$X/wildptr.hvt" data
+expect json-hypercall 80 '"class": "hypercall", "message": "hypercall PUTS: invalid guest access: gpa=0xfffffff0, sz=100"' -- "$SKIFF" --json --mem=32 "$X/wildptr.hvt" data
 # Each case reported itself to RESULTS; the last one failing is not the script failing.
 true

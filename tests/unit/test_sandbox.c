@@ -86,7 +86,7 @@ static int run_probe_with(probe_fn probe, bool lazy_memory)
         struct rlimit no_core = {0, 0};
 
         setrlimit(RLIMIT_CORE, &no_core);
-        if (skiff_sandbox_enter(&s) != 0)
+        if (skiff_stop_init(&s) != 0 || skiff_sandbox_enter(&s) != 0)
             child_exit(3);
         probe(&s);
         child_exit(0);
@@ -153,6 +153,23 @@ static void probe_allowed(const struct skiff *s)
         child_exit(6);
     ppoll(NULL, 0, &ts, NULL);
     syscall(SYS_clock_gettime, CLOCK_REALTIME, &ts);
+}
+
+/* A stop request as the ring thread makes it under the filter: the stop eventfd is written and
+ * the vCPU thread (here, this one) is sent the kick signal; the request must arrive. */
+static void probe_stop_request(const struct skiff *s)
+{
+    (void)s;
+    skiff_stop_request(SKIFF_EXIT_HYPERCALL, "ring: %s", "test");
+    if (skiff_stop_status() != SKIFF_EXIT_HYPERCALL)
+        child_exit(8);
+}
+
+/* The kick signal to any other process. */
+static void probe_kick_other_process(const struct skiff *s)
+{
+    (void)s;
+    syscall(SYS_tgkill, 1, 1, SKIFF_STOP_KICK_SIGNAL);
 }
 
 /* KVM_SET_REGS on the vCPU fd: ioctl is allowed only for the run loop's requests. */
@@ -245,6 +262,18 @@ static void test_write_fd_filtered(void **state)
     assert_killed(run_probe(probe_write_block_fd));
 }
 
+static void test_stop_request_allowed(void **state)
+{
+    (void)state;
+    assert_survived(run_probe(probe_stop_request));
+}
+
+static void test_kick_other_process_kills(void **state)
+{
+    (void)state;
+    assert_killed(run_probe(probe_kick_other_process));
+}
+
 static void test_pread_fd_filtered(void **state)
 {
     (void)state;
@@ -263,6 +292,8 @@ int main(void)
         cmocka_unit_test(test_memory_region_while_lazy),
         cmocka_unit_test(test_write_fd_filtered),
         cmocka_unit_test(test_pread_fd_filtered),
+        cmocka_unit_test(test_stop_request_allowed),
+        cmocka_unit_test(test_kick_other_process_kills),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

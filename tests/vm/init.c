@@ -20,6 +20,8 @@
  *   +seccomp=N              once skiff prints "SERVING" (and after any pings): it has at least
  *                           N threads, each under a seccomp filter with no_new_privs
  *   +kill=SIG               then send it signal SIG (the case's status says how it must end)
+ *   +stall=SIG              skiff's stdout is a pipe nobody reads (stderr is still collected);
+ *                           STALL_DELAY seconds after the start, send it signal SIG
  *   +asan                   run /skiff-asan (the tender built with ASan and UBSan) instead
  * The kernel modules /modules.txt lists (KVM on x86_64, TUN) are loaded first.
  */
@@ -40,6 +42,7 @@
 #include "setup.h"
 
 #define CASE_TIMEOUT 20
+#define STALL_DELAY  3 /* s: time for skiff to boot the guest and fill its stdout pipe */
 #define MAX_ARGS     64
 #define OUT_MAX      65536
 
@@ -89,6 +92,7 @@ struct serving_steps {
     const char *ping;
     int seccomp_threads;
     int kill_signal;
+    int stall_signal;
     const char *err;
 };
 
@@ -106,19 +110,19 @@ static void when_serving(pid_t pid, struct serving_steps *steps)
  * the output says SERVING. Returns the exit status, 128 + signal if killed, or -1 on timeout. */
 static int run(char **args, struct serving_steps *steps, size_t *len)
 {
-    int fds[2], status;
+    int fds[2], stall[2] = {-1, -1}, status;
     pid_t pid;
-    double deadline = now() + CASE_TIMEOUT;
-    int timed_out = 0;
+    double start = now(), deadline = start + CASE_TIMEOUT;
+    int timed_out = 0, stall_signal = steps ? steps->stall_signal : 0;
 
     *len = 0;
-    if (pipe(fds) < 0)
+    if (pipe(fds) < 0 || (stall_signal && pipe(stall) < 0))
         return -2;
     pid = fork();
     if (pid < 0)
         return -2;
     if (pid == 0) {
-        dup2(fds[1], STDOUT_FILENO);
+        dup2(stall_signal ? stall[1] : fds[1], STDOUT_FILENO);
         dup2(fds[1], STDERR_FILENO);
         close(fds[0]);
         close(fds[1]);
@@ -130,6 +134,8 @@ static int run(char **args, struct serving_steps *steps, size_t *len)
         _exit(127);
     }
     close(fds[1]);
+    if (stall_signal)
+        close(stall[1]); /* stall[0] stays open, never read, until skiff is gone */
     for (;;) {
         struct pollfd p = {.fd = fds[0], .events = POLLIN};
         double left = deadline - now();
@@ -139,6 +145,16 @@ static int run(char **args, struct serving_steps *steps, size_t *len)
             kill(pid, SIGKILL);
             timed_out = 1;
             break;
+        }
+        if (stall_signal) {
+            double wait = start + STALL_DELAY - now();
+
+            if (wait <= 0) {
+                kill(pid, stall_signal);
+                stall_signal = 0;
+            } else if (wait < left) {
+                left = wait;
+            }
         }
         if (poll(&p, 1, (int)(left * 1000) + 1) <= 0)
             continue;
@@ -157,6 +173,8 @@ static int run(char **args, struct serving_steps *steps, size_t *len)
     close(fds[0]);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
+    if (stall[0] >= 0)
+        close(stall[0]);
     out[*len] = '\0';
     if (timed_out)
         return -1;
@@ -232,6 +250,8 @@ static int run_case(char *line)
             steps.seccomp_threads = atoi(tok + 9);
         else if (strncmp(tok, "+kill=", 6) == 0)
             steps.kill_signal = atoi(tok + 6);
+        else if (strncmp(tok, "+stall=", 7) == 0)
+            steps.stall_signal = atoi(tok + 7);
         else if (strcmp(tok, "+wall") == 0)
             wall = 1;
         else if (strcmp(tok, "+asan") == 0)
@@ -246,7 +266,7 @@ static int run_case(char *line)
     }
     has_steps = steps.ping || steps.seccomp_threads || steps.kill_signal;
     steps.err = "no SERVING line, so init did not act";
-    got = run(args, has_steps ? &steps : NULL, &len);
+    got = run(args, has_steps || steps.stall_signal ? &steps : NULL, &len);
     if (has_steps)
         err = steps.err;
     if (got == -1) {
