@@ -6,7 +6,7 @@
 #                        docs/user-mode.md), fuzzing (bounded), both test VMs
 #   make check-x86_64-vm the x86_64 guests on nested KVM in a QEMU VM (tests/vm/run)
 #   make GUEST_MODE=kernel  x86_64 test unikernels all at CPL0, in build/x86_64-kernel
-#   make static          a static skiff in build/ARCH-static, for container images
+#   make static          the static skiff alone (build/ARCH/skiff), for container images
 #   make check-aarch64   cross-build for aarch64 and run its tests on arm64 KVM inside QEMU
 #   make V=1             show full commands
 # Cross builds: make ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu-
@@ -21,10 +21,14 @@ CROSS_COMPILE ?=
 HOSTCC ?= cc
 CC := $(CROSS_COMPILE)gcc
 # x86_64 guests run at CPL3 after a short CPL0 prologue (user, the default) or all at CPL0
-# (kernel); see docs/user-mode.md. Kernel-mode builds get their own directory.
+# (kernel); see docs/user-mode.md.
 GUEST_MODE ?= user
-BUILD := build/$(ARCH)$(if $(filter kernel,$(GUEST_MODE)),-kernel)
-# A sanitizer build (make asan) never shares a directory with the sandboxed tender.
+# The tender is static unless sanitized (see TENDER_LDFLAGS); STATIC=0 links it dynamically.
+STATIC ?= $(if $(SANITIZE),0,1)
+# One directory per variant, named for what differs from the default (static, user mode):
+# build/ARCH, build/ARCH-kernel, build/ARCH-dynamic, build/ARCH-asan (make asan: a sanitizer
+# build never shares a directory with the sandboxed tender).
+BUILD := build/$(ARCH)$(if $(filter kernel,$(GUEST_MODE)),-kernel)$(if $(filter 0,$(STATIC)),-dynamic)
 ifneq ($(SANITIZE),)
 BUILD := build/$(ARCH)-asan
 endif
@@ -61,9 +65,8 @@ TENDER_CFLAGS += $(SANITIZE) -DSKIFF_NO_SANDBOX
 TENDER_LDFLAGS += $(SANITIZE)
 endif
 # Static (position-independent, so ASLR still applies) unless sanitized: the dynamic loader
-# resolving libelf, libz, libzstd (and libseccomp, then) cost ~0.9 ms of every start here, more than a
-# third of what the bare KVM floor costs in all (tools/README.md). STATIC=0 links dynamically.
-STATIC ?= $(if $(SANITIZE),0,1)
+# resolving libelf, libz, libzstd (and libseccomp, then) cost ~0.9 ms of every start here, more
+# than a third of what the bare KVM floor costs in all (tools/README.md).
 ifeq ($(STATIC),1)
 TENDER_LDFLAGS += -static-pie
 TENDER_LIBS += -lz -lzstd
@@ -254,15 +257,18 @@ check-unit-asan: asan
 FUZZ_CC ?= clang
 FUZZ_BUILD := build/$(ARCH)-fuzz
 FUZZ_TIME ?= 600
-FUZZ_CFLAGS := $(WARN) -O1 -g -D_GNU_SOURCE -Iinclude -Itender \
+# Like make asan, the fuzz targets link the sandbox's no-op build (they never enter it).
+FUZZ_CFLAGS := $(WARN) -O1 -g -D_GNU_SOURCE -DSKIFF_NO_SANDBOX -Iinclude -Itender \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_DEPS_elf := tender/elf.c tender/mft.c tender/error.c
 FUZZ_LIBS_elf := -lelf
 FUZZ_DEPS_cli := tender/cli.c tender/error.c
 FUZZ_DEPS_hypercall := tests/fuzz/harness.c tender/core.c tender/block.c tender/net.c \
-	tender/guest_mem.c tender/mft.c tender/stop.c tender/error.c
+	tender/tap_io.c tender/guest_mem.c tender/mft.c tender/stop.c tender/sandbox.c \
+	tender/error.c
 FUZZ_DEPS_ring := tests/fuzz/harness.c tender/net_ring_serve.c tender/core.c tender/block.c \
-	tender/net.c tender/guest_mem.c tender/mft.c tender/stop.c tender/error.c
+	tender/net.c tender/tap_io.c tender/guest_mem.c tender/mft.c tender/stop.c tender/sandbox.c \
+	tender/error.c
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h tests/fuzz/harness.h \
@@ -308,11 +314,10 @@ demo:
 # (tests/vm/shell) instead; elsewhere it skips (and counts) its guest cases.
 ifeq ($(ARCH),x86_64)
 check: export KERNEL_BUILD := build/x86_64-kernel
-check: export VM_SUITES := x86_64:build/x86_64-static:build/x86_64-kernel:build/x86_64-asan/skiff \
+check: export VM_SUITES := x86_64:build/x86_64:build/x86_64-kernel:build/x86_64-asan/skiff \
 	aarch64:build/aarch64
-check: check-deps all $(UNIT_BINS) $(MKBADELF) asan fuzz-build
+check: check-deps all vm-test-files $(UNIT_BINS) $(MKBADELF) asan fuzz-build
 	$(Q)$(SUBMAKE) GUEST_MODE=kernel all
-	$(Q)$(SUBMAKE) STATIC=1 BUILD=build/x86_64-static vm-test-files
 	$(Q)$(SUBMAKE) aarch64-vm-files
 	$(Q)tests/run-all $(BUILD)
 else
@@ -332,8 +337,10 @@ check-kernel:
 	$(Q)tests/run-all --no-unit build/$(ARCH)-kernel guest tender block net
 
 # A statically linked tender for FROM scratch container images (tools/skiff-image).
-static:
-	$(Q)$(SUBMAKE) STATIC=1 BUILD=build/$(ARCH)-static build/$(ARCH)-static/skiff
+static: $(SKIFF)
+ifneq ($(STATIC),1)
+	$(error make static: STATIC=$(STATIC) asks for a dynamic tender)
+endif
 
 check-unit: $(UNIT_BINS)
 	$(Q)tests/run-all --unit-only $(BUILD)
@@ -341,23 +348,21 @@ check-unit: $(UNIT_BINS)
 # The test VMs alone (tests/vm/run): the aarch64 suite cross-built and run on arm64 KVM, the
 # x86_64 guests (user mode, kernel mode, and with the ASan tender) on nested KVM; a minute or
 # so each once the kernels are cached.
-AARCH64_MAKE := $(SUBMAKE) ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu- STATIC=1
+AARCH64_MAKE := $(SUBMAKE) ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu-
 vm-deps:
 	$(Q)tools/install-deps build vm
 
 aarch64-vm-files:
-	$(Q)if [ -f build/aarch64/skiff ] && readelf -l build/aarch64/skiff | grep -q INTERP; then \
-		rm -f build/aarch64/skiff; fi
 	$(Q)$(AARCH64_MAKE) vm-test-files
 
 check-aarch64: vm-deps aarch64-vm-files
 	$(Q)tests/vm/run aarch64 build/aarch64
 
 check-x86_64-vm: vm-deps
-	$(Q)$(SUBMAKE) ARCH=x86_64 STATIC=1 BUILD=build/x86_64-static vm-test-files
+	$(Q)$(SUBMAKE) ARCH=x86_64 vm-test-files
 	$(Q)$(SUBMAKE) ARCH=x86_64 GUEST_MODE=kernel all
 	$(Q)$(SUBMAKE) ARCH=x86_64 asan
-	$(Q)ASAN_SKIFF=build/x86_64-asan/skiff tests/vm/run x86_64 build/x86_64-static build/x86_64-kernel
+	$(Q)ASAN_SKIFF=build/x86_64-asan/skiff tests/vm/run x86_64 build/x86_64 build/x86_64-kernel
 
 # Every figure of tools/bench; kernel-mode images are built too, to compare the two modes.
 # Installs what it needs first (bench-deps): jq (results.json), gnuplot (ratios.png) and QEMU

@@ -7,7 +7,7 @@
  *   SKIFF_TLS_TCB_SIZE         bytes of the thread control block in a TLS area
  *   skiff_tls_tp(tls, len)     where the thread pointer goes in a TLS area of len data bytes
  *   skiff_tls_data(tls)        where .tdata/.tbss go in a TLS area
- *   skiff_ring_kick()          wake the tender's ring thread (ABI.md 6.3 step 4)
+ *   skiff_ring_kick()          wake the tender's ring thread (abi.md 6.3 step 4)
  *   skiff_wmb() skiff_rmb() skiff_mb()  store, load and full barriers for the shared ring
  *   skiff_cpu_relax()          pause inside a spin loop
  */

@@ -56,7 +56,7 @@ extern const struct hvt_boot_info *skiff_bi;
 extern char _stext[], _etext[], _erodata[], _stdata[], _edata[], _ebss[], _end[];
 extern char _ltdata[], _ltbss[]; /* sizes, as absolute symbols */
 
-/* ---- net_ring.c: the network ring (ABI.md 6.3) ---- */
+/* ---- net_ring.c: the network ring (abi.md 6.3) ---- */
 
 /* True if the tender offers ring I/O (checked once, then cached). */
 bool skiff_net_ring_active(void);

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-/* Makes the host refuse to exec the image as a program (ABI.md 1.7). */
+/* Makes the host refuse to exec the image as a program (abi.md 1.7). */
 __attribute__((section(".interp"), used, aligned(8))) static const char interp[24] =
     "/nonexistent/solo5/";
 
@@ -31,7 +31,7 @@ __attribute__((section(".note.openbsd.ident"), used,
 const struct hvt_boot_info *skiff_bi;
 uint64_t skiff_boot_cycles; /* counter value at _start */
 
-/* Less free memory than this above the image is not worth booting with (ABI.md 7.2). */
+/* Less free memory than this above the image is not worth booting with (abi.md 7.2). */
 #define MIN_FREE_MEM 0x80000UL
 
 /*
@@ -106,7 +106,7 @@ static int option_level(const char *t, size_t *len)
     return -1;
 }
 
-/* Consumes the leading --solo5:LEVEL tokens (ABI.md 7.4); returns the application's part.
+/* Consumes the leading --solo5:LEVEL tokens (abi.md 7.4); returns the application's part.
  * A token must be followed by whitespace or the end: "--solo5:quietX" stays. */
 static const char *parse_options(const char *p)
 {

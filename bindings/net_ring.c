@@ -1,4 +1,4 @@
-/* net_ring.c: the guest side of the network ring (ABI.md 6.3): frames without VM exits. */
+/* net_ring.c: the guest side of the network ring (abi.md 6.3): frames without VM exits. */
 /*
  * Used only when the tender offers it: HVT_FEATURE_RING_IO in host_features and a non-zero
  * net_ring (both are needed: on a tender with the older 40-byte boot info those words are the

@@ -8,7 +8,7 @@
  * CPL3. The bindings and the application then run at CPL3; hypercalls are plain OUTs let
  * through by the bitmap, and traps enter the same CPL0 handlers as in kernel mode.
  *
- * Nothing here depends on the tender beyond ABI.md's initial state, so the image runs on any
+ * Nothing here depends on the tender beyond abi.md's initial state, so the image runs on any
  * hvt tender (skiff, solo5-hvt).
  */
 #include "cpu_x86_64.h"
@@ -70,7 +70,7 @@ user_frame_rsp:
     .quad SKIFF_SEL_UDATA | SKIFF_RPL3  /* SS */
 
 /*
- * The identity map of ABI.md 3.2/3.3 with the U/S bit, complete at link time (filling it at
+ * The identity map of abi.md 3.2/3.3 with the U/S bit, complete at link time (filling it at
  * boot would cost thousands of emulated instructions). As in the tender's tables the first
  * 64 KiB are not present (NULL faults in the guest) and the boot data area 0x10000-0xfffff is
  * read-only. Unlike them, 2 MiB pages cover all 4 GiB whatever mem_size is: an access beyond

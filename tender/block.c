@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "skiff.h"
@@ -11,6 +12,8 @@
 #define BLOCK_SIZE_DEFAULT 512
 
 static const char *const block_keys[] = {"block", "block-sector-size", NULL};
+/* BLOCK_READ / BLOCK_WRITE, and the flush on the way out: all the sandbox allows on a file. */
+static const int block_calls[] = {SYS_pread64, SYS_pwrite64, SYS_fdatasync, -1};
 
 static int attach_file(struct skiff *s, const struct skiff_devopt *opt, struct mft_entry *e)
 {
@@ -40,6 +43,7 @@ static int attach_file(struct skiff *s, const struct skiff_devopt *opt, struct m
     e->u.block_basic.capacity = (uint64_t)size;
     e->attached = 1;
     s->dev_fds[handle] = fd;
+    skiff_sandbox_allow_fd(fd, block_calls);
     return 0;
 }
 
@@ -68,7 +72,7 @@ static int block_option(struct skiff *s, const struct skiff_devopt *opt)
 }
 
 /* Validates a request against the device: whole blocks at block-aligned offsets inside it.
- * The reference tender checks only the bounds (ABI.md A7); skiff also enforces what the
+ * The reference tender checks only the bounds (abi.md A7); skiff also enforces what the
  * bindings promise, so a guest cannot issue partial-block I/O by calling the ABI directly. */
 static const struct mft_entry *block_request(struct skiff *s, const struct hvt_hc_block_io *r)
 {

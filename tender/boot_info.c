@@ -1,4 +1,4 @@
-/* boot_info.c: the boot data area the guest finds at 0x10000 (ABI.md 3.7). */
+/* boot_info.c: the boot data area the guest finds at 0x10000 (abi.md 3.7). */
 #include <string.h>
 
 #include "skiff.h"

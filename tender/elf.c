@@ -1,4 +1,4 @@
-/* elf.c: checks an untrusted hvt image (ABI.md 1.1-1.6), reads its Solo5 notes and loads it. */
+/* elf.c: checks an untrusted hvt image (abi.md 1.1-1.6), reads its Solo5 notes and loads it. */
 #include <errno.h>
 #include <gelf.h>
 #include <inttypes.h>
@@ -18,7 +18,7 @@
 #define MIN_BASE  ((uint64_t)HVT_GUEST_MIN_BASE)
 #define HEX       "0x%" PRIx64
 
-/* An image opened with libelf whose ELF header passed every check of ABI.md 1.1. */
+/* An image opened with libelf whose ELF header passed every check of abi.md 1.1. */
 struct elf_image {
     int fd;
     uint64_t file_size;
@@ -101,7 +101,7 @@ static int check_ident(const struct elf_image *im)
     return -1;
 }
 
-/* The remaining header fields of ABI.md 1.1, in the table's order, then the table's extent. */
+/* The remaining header fields of abi.md 1.1, in the table's order, then the table's extent. */
 static int check_ehdr(const struct elf_image *im, unsigned machine)
 {
     const GElf_Ehdr *eh = &im->ehdr;
@@ -135,7 +135,7 @@ static void image_close(struct elf_image *im)
     im->elf = NULL;
 }
 
-/* Opens the image on fd and applies ABI.md 1.1. On success the caller must image_close(). */
+/* Opens the image on fd and applies abi.md 1.1. On success the caller must image_close(). */
 static int image_open(int fd, unsigned machine, struct elf_image *im)
 {
     struct stat st;
@@ -187,7 +187,7 @@ static const struct note_spec mft_spec = {
     "manifest", SOLO5_NOTE_MANIFEST, SOLO5_NOTE_MANIFEST_MAX_DESCSZ, SOLO5_NOTE_MANIFEST_ALIGN};
 
 /*
- * Scans the PT_NOTE headers as ABI.md 1.4 says: only the first note of each segment counts and
+ * Scans the PT_NOTE headers as abi.md 1.4 says: only the first note of each segment counts and
  * the first match ends the scan. Copies the content (descriptor minus alignment padding) into
  * buf, which holds max_descsz bytes. Returns 1 if found, 0 if not, -1 on error.
  */
@@ -236,7 +236,7 @@ static int find_note(const struct elf_image *im, const struct note_spec *ns, voi
     return 0;
 }
 
-/* ABI.md 1.5: the ABI note must exist and name the hvt target at our ABI version. */
+/* abi.md 1.5: the ABI note must exist and name the hvt target at our ABI version. */
 static int check_abi_note(const struct elf_image *im)
 {
     union {
@@ -251,7 +251,7 @@ static int check_abi_note(const struct elf_image *im)
         return -1;
     if (found == 0)
         skiff_set_error("no Solo5 ABI information found in executable");
-    /* The reference reads target and version from a shorter note (ABI.md A8); we refuse. */
+    /* The reference reads target and version from a shorter note (abi.md A8); we refuse. */
     else if (descsz < 2 * sizeof(uint32_t))
         skiff_set_error("Solo5 ABI note does not fall within valid size (n_descsz %u < 8)", descsz);
     else if (abi.info.abi_target != SOLO5_ABI_TARGET_HVT)
@@ -282,7 +282,7 @@ int skiff_elf_read_notes(int fd, unsigned machine, struct mft *mft, size_t *mft_
 }
 
 /* Host protection for a segment's flags: the host never maps guest memory executable, so
- * execute becomes read (ABI.md 9.2). */
+ * execute becomes read (abi.md 9.2). */
 static int segment_prot(uint32_t flags)
 {
     int prot = PROT_NONE;
@@ -294,7 +294,7 @@ static int segment_prot(uint32_t flags)
     return prot;
 }
 
-/* Running state of the checks of ABI.md 1.3 across segments. */
+/* Running state of the checks of abi.md 1.3 across segments. */
 struct load_state {
     uint64_t e_end, last_vaddr;
 };
@@ -386,7 +386,7 @@ int skiff_elf_load(int fd, unsigned machine, uint8_t *mem, uint64_t mem_size,
         GElf_Phdr ph;
 
         rc = get_phdr(&im, i, &ph);
-        /* PT_LOAD with no file bytes (pure BSS, empty TLS image) is ignored (ABI.md 1.3). */
+        /* PT_LOAD with no file bytes (pure BSS, empty TLS image) is ignored (abi.md 1.3). */
         if (rc == 0 && ph.p_type == PT_LOAD && ph.p_filesz != 0)
             rc = load_segment(&im, i, &ph, mem, mem_size, &ls, img);
     }

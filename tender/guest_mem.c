@@ -7,7 +7,7 @@
 
 /*
  * The end bound is inclusive: a range whose last byte is the last byte of guest memory is
- * valid. The reference tender rejects it (ABI.md A1); accepting it is the documented fix and
+ * valid. The reference tender rejects it (abi.md A1); accepting it is the documented fix and
  * accepts a strict superset of what the reference accepts, nothing beyond guest memory.
  */
 void *skiff_gpa_to_host(const struct skiff_guest *g, uint64_t gpa, uint64_t len)
@@ -33,8 +33,7 @@ int skiff_mem_size(uint64_t requested, uint64_t *size, bool *adjusted)
     return 0;
 }
 
-/* Does [gpa, gpa + len), already known to be inside guest memory, overlap a read-only range? */
-static bool overlaps_readonly(const struct skiff_guest *g, uint64_t gpa, uint64_t len)
+bool skiff_guest_readonly(const struct skiff_guest *g, uint64_t gpa, uint64_t len)
 {
     for (size_t i = 0; i < g->nro; i++)
         if (len > 0 && gpa < g->ro[i].end && gpa + len > g->ro[i].start)
@@ -52,7 +51,7 @@ int skiff_guest_range(const struct skiff_guest *g, uint64_t gpa, uint64_t len,
                         (unsigned long long)len);
         return SKIFF_EXIT_HYPERCALL;
     }
-    if ((access & SKIFF_WRITE) && overlaps_readonly(g, gpa, len)) {
+    if ((access & SKIFF_WRITE) && skiff_guest_readonly(g, gpa, len)) {
         skiff_set_error("guest memory at gpa=0x%llx, sz=%llu is read-only (image text or "
                         "rodata)",
                         (unsigned long long)gpa, (unsigned long long)len);

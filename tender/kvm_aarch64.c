@@ -7,12 +7,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "arch.h"
 #include "skiff.h"
 
 const unsigned skiff_arch_elf_machine = EM_AARCH64;
 const uint32_t skiff_arch_audit = AUDIT_ARCH_AARCH64;
 
-/* Initial EL1 state (ABI.md 3.6). MAIR_EL1 bytes by AttrIndx: 0 Device-nGnRnE, 1 Device-nGnRE,
+/* Initial EL1 state (abi.md 3.6). MAIR_EL1 bytes by AttrIndx: 0 Device-nGnRnE, 1 Device-nGnRE,
  * 2 Device-GRE, 3 Normal non-cacheable, 4 Normal write-back, 5 Normal write-through; the page
  * tables use 1 for the MMIO window and 4 for RAM. */
 #define MAIR_VALUE 0x0000BBFF440C0400ULL
@@ -49,15 +50,12 @@ bool skiff_arch_lazy_memory(struct skiff *s)
     return false;
 }
 
-int skiff_arch_kvm_prepare(struct skiff *s)
+/* Nothing before the image is known: KVM_ARM_VCPU_INIT and the EL1 state all go in
+ * skiff_arch_vcpu_init(). */
+int skiff_arch_vcpu_prepare(struct skiff *s)
 {
     (void)s;
     return 0;
-}
-
-const char *skiff_arch_prepare_error(void)
-{
-    return "";
 }
 
 void skiff_arch_setup_memory(struct skiff *s)
@@ -164,8 +162,6 @@ static enum skiff_exit_action decode_mmio(struct skiff *s, unsigned *nr, uint64_
     uint64_t addr = run->mmio.phys_addr;
     uint32_t value;
 
-    if (addr < s->guest.alloc_size)
-        return skiff_readonly_fault(s, addr, status);
     if (!run->mmio.is_write || run->mmio.len != 4 || addr < HVT_HYPERCALL_MMIO_BASE ||
         addr - HVT_HYPERCALL_MMIO_BASE >= MMIO_WINDOW) {
         skiff_set_error("invalid guest mmio access: addr=0x%llx, len=%u, %s, pc=0x%llx",
@@ -216,19 +212,7 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
                         system_event_name(run->system_event.type), run->system_event.type,
                         (unsigned long long)skiff_arch_pc(s));
         return skiff_action_fail(status, SKIFF_EXIT_TRIPLE_FAULT);
-    case KVM_EXIT_FAIL_ENTRY:
-        skiff_set_error("KVM: entry failure: hw_entry_failure_reason=0x%llx",
-                        (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
-    case KVM_EXIT_INTERNAL_ERROR:
-        skiff_set_error("KVM: internal error exit: suberror=0x%x, pc=0x%llx",
-                        run->internal.suberror, (unsigned long long)skiff_arch_pc(s));
-        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
-    case KVM_EXIT_INTR:
-        return SKIFF_ACTION_RESUME;
     default:
-        skiff_set_error("KVM: unhandled exit: exit_reason=0x%x, pc=0x%llx", run->exit_reason,
-                        (unsigned long long)skiff_arch_pc(s));
-        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
+        return SKIFF_ACTION_UNHANDLED;
     }
 }

@@ -3,11 +3,11 @@
 #include <errno.h>
 #include <linux/audit.h>
 #include <linux/kvm.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "arch.h"
 #include "skiff.h"
 
 const unsigned skiff_arch_elf_machine = EM_X86_64;
@@ -36,20 +36,13 @@ void skiff_arch_setup_memory(struct skiff *s)
     skiff_x86_pagetables(s->guest.mem, s->guest.alloc_size);
 }
 
-static char prepare_error[160];
-
 static int prepare_fail(const char *what)
 {
-    snprintf(prepare_error, sizeof(prepare_error), "KVM: %s: %s", what, strerror(errno));
-    return -1;
+    skiff_set_error("KVM: %s: %s", what, strerror(errno));
+    return SKIFF_EXIT_HOST;
 }
 
-const char *skiff_arch_prepare_error(void)
-{
-    return prepare_error;
-}
-
-/* The host's supported CPUID table, installed unmodified (ABI.md 3.5). Fetching it is the
+/* The host's supported CPUID table, installed unmodified (abi.md 3.5). Fetching it is the
  * largest single cost of a boot on a nested host (~0.3 ms: every entry is a CPUID instruction
  * in the host kernel, and each of those traps to the outer hypervisor). */
 static int setup_cpuid(struct skiff *s)
@@ -82,18 +75,15 @@ static int setup_tsc(struct skiff *s)
     int khz;
 
     if (ioctl(s->kvm.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_GET_TSC_KHZ) <= 0) {
-        snprintf(prepare_error, sizeof(prepare_error),
-                 "KVM: host does not support KVM_CAP_GET_TSC_KHZ");
-        return -1;
+        skiff_set_error("KVM: host does not support KVM_CAP_GET_TSC_KHZ");
+        return SKIFF_EXIT_HOST;
     }
     khz = ioctl(s->kvm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
     if (khz <= 0) {
-        if (errno == EIO)
-            snprintf(prepare_error, sizeof(prepare_error),
-                     "KVM: host TSC is unstable, cannot continue");
-        else
-            prepare_fail("KVM_GET_TSC_KHZ");
-        return -1;
+        if (errno != EIO)
+            return prepare_fail("KVM_GET_TSC_KHZ");
+        skiff_set_error("KVM: host TSC is unstable, cannot continue");
+        return SKIFF_EXIT_HOST;
     }
     s->cpu_cycle_freq = (uint64_t)khz * 1000;
     return 0;
@@ -115,7 +105,7 @@ static struct kvm_segment flat_segment(uint16_t selector, uint8_t type, uint8_t 
     };
 }
 
-/* Long mode with the boot GDT and page tables (ABI.md 3.5): nothing here depends on the
+/* Long mode with the boot GDT and page tables (abi.md 3.5): nothing here depends on the
  * image. */
 static int setup_sregs(struct skiff *s)
 {
@@ -139,9 +129,13 @@ static int setup_sregs(struct skiff *s)
     return 0;
 }
 
-int skiff_arch_kvm_prepare(struct skiff *s)
+int skiff_arch_vcpu_prepare(struct skiff *s)
 {
-    return setup_cpuid(s) < 0 || setup_tsc(s) < 0 || setup_sregs(s) < 0 ? -1 : 0;
+    int status;
+
+    if ((status = setup_cpuid(s)) || (status = setup_tsc(s)) || (status = setup_sregs(s)))
+        return status;
+    return 0;
 }
 
 /* Every access to memory without a slot exits as MMIO with its address and data, but an
@@ -216,11 +210,7 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
     case KVM_EXIT_IO:
         return decode_io(s, nr, gpa, status);
     case KVM_EXIT_MMIO:
-        /* x86 guests have no MMIO devices: inside RAM, this is memory registered on first
-         * touch (memslots.c) or a write to read-only memory. */
-        if (run->mmio.phys_addr < s->guest.alloc_size)
-            return skiff_memslots_mmio(s, run->mmio.phys_addr, s->kvm.run->mmio.data, run->mmio.len,
-                                       run->mmio.is_write, status);
+        /* x86 guests have no MMIO devices, and accesses inside RAM are the run loop's. */
         skiff_set_error("KVM: guest accessed gpa=0x%llx outside its memory, rip=0x%llx",
                         (unsigned long long)run->mmio.phys_addr,
                         (unsigned long long)skiff_arch_pc(s));
@@ -229,34 +219,7 @@ enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uin
         skiff_set_error("KVM: guest triple fault (vCPU shutdown), rip=0x%llx",
                         (unsigned long long)skiff_arch_pc(s));
         return skiff_action_fail(status, SKIFF_EXIT_TRIPLE_FAULT);
-    case KVM_EXIT_FAIL_ENTRY:
-        skiff_set_error("KVM: entry failure: hw_entry_failure_reason=0x%llx",
-                        (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
-        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
-    case KVM_EXIT_INTERNAL_ERROR:
-        /* An instruction KVM cannot emulate may have touched memory not yet registered (the
-         * exit does not say where): register all of it and run the instruction again. */
-        if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
-            skiff_memslots_pending(&s->slots)) {
-            *status = skiff_memslots_fill(s);
-            return *status ? SKIFF_ACTION_FAIL : SKIFF_ACTION_RESUME;
-        }
-        skiff_set_error("KVM: internal error exit: suberror=0x%x%s, rip=0x%llx",
-                        run->internal.suberror,
-                        run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION
-                            ? " (KVM cannot emulate the guest's instruction)"
-                            : "",
-                        (unsigned long long)skiff_arch_pc(s));
-        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
-    case KVM_EXIT_INTR:
-        return SKIFF_ACTION_RESUME;
-    case KVM_EXIT_HLT:
-        skiff_set_error("KVM: unhandled exit: exit_reason=0x%x (guest executed HLT), rip=0x%llx",
-                        run->exit_reason, (unsigned long long)skiff_arch_pc(s));
-        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
     default:
-        skiff_set_error("KVM: unhandled exit: exit_reason=0x%x, rip=0x%llx", run->exit_reason,
-                        (unsigned long long)skiff_arch_pc(s));
-        return skiff_action_fail(status, SKIFF_EXIT_VMEXIT);
+        return SKIFF_ACTION_UNHANDLED;
     }
 }

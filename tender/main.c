@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "skiff.h"
 
 static void usage(FILE *f)
@@ -24,9 +25,7 @@ static void usage(FILE *f)
             "                              status or error message, VM exits, setup and run time\n"
             "  --help                      print this help and exit\n"
             "  --version                   print the version and exit\n");
-    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
-        if ((*m)->usage)
-            fputs((*m)->usage, f);
+    skiff_modules_usage(f);
     fprintf(f, "\nExit status: the guest's own (0-255; 255 = guest abort), or one of\n"
                "  64 bad command line      65 image rejected       66 file cannot be opened\n"
                "  69 host/KVM unavailable  74 host I/O error       80 invalid hypercall\n"
@@ -41,10 +40,15 @@ static void __attribute__((noreturn)) die(struct skiff *s, int status)
     fprintf(stderr, "skiff: %s\n", skiff_error());
     skiff_report_exit(s, status);
     if (s)
-        for (const struct skiff_module *const *m = skiff_modules; *m; m++)
-            if ((*m)->teardown)
-                (*m)->teardown(s);
+        skiff_modules_teardown(s);
     exit(status);
+}
+
+/* A failure the image is to blame for: its message starts with the image's path. */
+static void __attribute__((noreturn)) die_image(struct skiff *s, const char *kernel)
+{
+    skiff_set_error("%s: %s", kernel, skiff_error());
+    die(s, SKIFF_EXIT_IMAGE);
 }
 
 static const char *file_kind(mode_t mode)
@@ -86,26 +90,6 @@ static int open_kernel(const char *path)
     return -1;
 }
 
-static const char *const *module_keys(void)
-{
-    static const char *keys[32];
-    size_t n = 0;
-
-    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
-        for (const char *const *k = (*m)->option_keys; k && *k && n < 31; k++)
-            keys[n++] = *k;
-    return keys;
-}
-
-static const struct skiff_module *module_for(const char *key)
-{
-    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
-        for (const char *const *k = (*m)->option_keys; k && *k; k++)
-            if (strcmp(*k, key) == 0)
-                return *m;
-    return NULL;
-}
-
 /* Reads the notes and applies the device options: everything that can go wrong with the
  * image or the command line is found before any KVM resource exists. */
 static void load_manifest(struct skiff *s, const struct skiff_options *o, int fd)
@@ -118,13 +102,10 @@ static void load_manifest(struct skiff *s, const struct skiff_options *o, int fd
 
     s->mft = &mft_buf.m;
     if (skiff_elf_read_notes(fd, skiff_arch_elf_machine, s->mft, &s->mft_size) < 0 ||
-        skiff_mft_validate(s->mft, s->mft_size) < 0) {
-        skiff_set_error("%s: %s", o->kernel, skiff_error());
-        die(NULL, SKIFF_EXIT_IMAGE);
-    }
-    for (size_t i = 0; i < o->ndevopts; i++)
-        if ((status = module_for(o->devopts[i].key)->option(s, &o->devopts[i])))
-            die(s, status);
+        skiff_mft_validate(s->mft, s->mft_size) < 0)
+        die_image(NULL, o->kernel);
+    if ((status = skiff_modules_options(s, o)))
+        die(s, status);
     if (skiff_mft_check_attached(s->mft) < 0) {
         skiff_set_error("%s; all declared devices must be attached (see skiff --help)",
                         skiff_error());
@@ -132,30 +113,34 @@ static void load_manifest(struct skiff *s, const struct skiff_options *o, int fd
     }
 }
 
+/* The guest's memory as --mem asks, rounded; above it, what the modules reserve (the network
+ * ring), within the ABI's maximum. */
 static void size_memory(struct skiff *s, const struct skiff_options *o)
 {
+    uint64_t size, reserved;
     bool adjusted;
 
-    if (skiff_mem_size(o->mem_bytes, &s->guest.alloc_size, &adjusted) < 0)
+    if (skiff_mem_size(o->mem_bytes, &size, &adjusted) < 0)
         die(NULL, SKIFF_EXIT_USAGE);
     if (adjusted && !o->quiet)
-        fprintf(stderr, "skiff: adjusting memory to %llu bytes\n",
-                (unsigned long long)s->guest.alloc_size);
-    s->guest.size = s->guest.alloc_size;
+        fprintf(stderr, "skiff: adjusting memory to %llu bytes\n", (unsigned long long)size);
+    reserved = skiff_modules_reserve(s, size);
+    s->guest.alloc_size = size + reserved > HVT_MEM_MAX ? HVT_MEM_MAX : size + reserved;
+    s->guest.size = s->guest.alloc_size - reserved;
+}
 
-    /* A network device gets a ring at the top of memory, above what the guest may use. */
-    if (skiff_net_attached(s) && !o->no_net_ring) {
-        uint64_t alloc = s->guest.alloc_size + HVT_RING_RESERVED;
+/* The image's segment protections on the host mapping: text and rodata read-only, so that
+ * neither the guest nor the tender on its behalf can write them. */
+static int protect_image(struct skiff *s)
+{
+    for (size_t i = 0; i < s->image.nsegs; i++) {
+        const struct skiff_segment *seg = &s->image.segs[i];
+        int status = skiff_guest_protect(&s->guest, seg->start, seg->end, seg->prot);
 
-        s->guest.alloc_size = alloc > HVT_MEM_MAX ? HVT_MEM_MAX : alloc;
-        if (s->guest.alloc_size < 2 * HVT_RING_RESERVED) {
-            if (!o->quiet)
-                fprintf(stderr, "skiff: not enough guest memory for the network ring\n");
-        } else {
-            s->ring_reserved = s->guest.alloc_size - HVT_RING_RESERVED;
-            s->guest.size = s->ring_reserved;
-        }
+        if (status)
+            return status;
     }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -166,7 +151,7 @@ int main(int argc, char **argv)
     int fd, status;
 
     skiff_report_start();
-    if (skiff_cli_parse(argc, argv, module_keys(), &o) < 0) {
+    if (skiff_cli_parse(argc, argv, skiff_modules_keys(), &o) < 0) {
         fprintf(stderr, "skiff: %s (see skiff --help)\n", skiff_error());
         return SKIFF_EXIT_USAGE;
     }
@@ -183,7 +168,7 @@ int main(int argc, char **argv)
         skiff_set_error("refusing to run with personality READ_IMPLIES_EXEC");
         die(NULL, SKIFF_EXIT_HOST);
     }
-    skiff_kvm_start(&s);
+    s.opts = &o;
     s.quiet = o.quiet;
     for (size_t i = 0; i < MFT_MAX_ENTRIES; i++)
         s.dev_fds[i] = -1;
@@ -193,17 +178,14 @@ int main(int argc, char **argv)
     load_manifest(&s, &o, fd);
     if (skiff_cmdline_join(o.guest_argc, o.guest_argv, cmdline, sizeof(cmdline)) < 0)
         die(&s, SKIFF_EXIT_USAGE);
-    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
-        if ((*m)->cmdline && (status = (*m)->cmdline(&s, cmdline, sizeof(cmdline))))
-            die(&s, status);
+    if ((status = skiff_modules_cmdline(&s, cmdline, sizeof(cmdline))))
+        die(&s, status);
     size_memory(&s, &o);
 
     if ((status = skiff_guest_alloc(&s.guest)))
         die(&s, status);
-    if (skiff_elf_load(fd, skiff_arch_elf_machine, s.guest.mem, s.guest.alloc_size, &s.image) < 0) {
-        skiff_set_error("%s: %s", o.kernel, skiff_error());
-        die(&s, SKIFF_EXIT_IMAGE);
-    }
+    if (skiff_elf_load(fd, skiff_arch_elf_machine, s.guest.mem, s.guest.alloc_size, &s.image) < 0)
+        die_image(&s, o.kernel);
     close(fd);
     if (s.image.kernel_end > s.guest.size) {
         skiff_set_error("%s: image ends at 0x%llx, beyond the guest's %llu bytes of memory",
@@ -212,24 +194,21 @@ int main(int argc, char **argv)
         die(&s, SKIFF_EXIT_IMAGE);
     }
     skiff_arch_setup_memory(&s);
-    if ((status = skiff_kvm_finish(&s)))
+    if ((status = skiff_vm_create(&s)))
         die(&s, status);
-    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
-        if ((*m)->setup && (status = (*m)->setup(&s)))
-            die(&s, status);
-    if ((status = skiff_kvm_protect(&s)) || (status = skiff_arch_vcpu_init(&s)))
+    if ((status = skiff_modules_setup(&s)))
+        die(&s, status);
+    if ((status = protect_image(&s)) || (status = skiff_arch_vcpu_init(&s)))
         die(&s, status);
     skiff_boot_info_write(&s, cmdline);
 
     if ((status = skiff_stop_init(&s)) || (status = skiff_sandbox_enter(&s)))
         die(&s, status);
     skiff_report_running();
-    status = skiff_kvm_run(&s);
+    status = skiff_run(&s);
     if (!s.halted)
         die(&s, status);
     skiff_report_exit(&s, status);
-    for (const struct skiff_module *const *m = skiff_modules; *m; m++)
-        if ((*m)->teardown)
-            (*m)->teardown(&s);
+    skiff_modules_teardown(&s);
     return status;
 }

@@ -19,8 +19,8 @@
 #include <linux/kvm.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 
+#include "arch.h"
 #include "skiff.h"
 
 /* Smaller guests gain too little to be worth the exits (two chunks cover half of them). */
@@ -88,38 +88,26 @@ int skiff_memslots_init(struct skiff *s)
     return 0;
 }
 
-/* Whether a guest write at gpa hits a segment the host maps read-only (text, rodata). */
-static bool read_only_at(const struct skiff *s, uint64_t gpa)
+int skiff_memslots_touch(struct skiff *s, uint64_t gpa, uint8_t *data, uint32_t len, bool is_write)
 {
-    for (size_t i = 0; i < s->image.nsegs; i++)
-        if (gpa >= s->image.segs[i].start && gpa < s->image.segs[i].end)
-            return !(s->image.segs[i].prot & PROT_WRITE);
-    return false;
-}
+    int status;
 
-enum skiff_exit_action skiff_memslots_mmio(struct skiff *s, uint64_t gpa, uint8_t *data,
-                                           uint32_t len, bool is_write, int *status)
-{
-    unsigned chunk = (unsigned)(gpa / SKIFF_CHUNK_SIZE);
-
-    /* Without lazy registration all of RAM is in a slot, so this can only be a write to
-     * read-only memory; with it, the same write is refused before the host could fault. */
-    if (!s->slots.lazy || (is_write && read_only_at(s, gpa)))
-        return skiff_readonly_fault(s, gpa, status);
-    if (len > 8 || gpa > s->guest.alloc_size - len) {
+    if (!s->slots.lazy)
+        return SKIFF_MEMSLOTS_ALL_REGISTERED;
+    if (len > 8 || gpa >= s->guest.alloc_size || len > s->guest.alloc_size - gpa) {
         skiff_set_error("KVM: guest access of %u bytes at gpa=0x%llx runs past its memory", len,
                         (unsigned long long)gpa);
-        return skiff_action_fail(status, SKIFF_EXIT_FAULT);
+        return SKIFF_EXIT_FAULT;
     }
     /* KVM splits wide accesses into 8-byte pieces and reports each, so a piece can arrive
      * after its chunk was registered for the first one: complete it all the same. */
-    if ((*status = register_chunk(s, chunk)))
-        return SKIFF_ACTION_FAIL;
+    if ((status = register_chunk(s, (unsigned)(gpa / SKIFF_CHUNK_SIZE))))
+        return status;
     if (is_write)
         memcpy(s->guest.mem + gpa, data, len);
     else
         memcpy(data, s->guest.mem + gpa, len);
-    return SKIFF_ACTION_RESUME;
+    return 0;
 }
 
 int skiff_memslots_fill(struct skiff *s)

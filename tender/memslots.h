@@ -26,11 +26,14 @@ static inline bool skiff_memslots_pending(const struct skiff_memslots *m)
 {
     return m->nregistered < m->nchunks;
 }
+/* The guest's access of len bytes at gpa (inside guest RAM) found no memory slot: registers
+ * its chunk and completes the access from the host mapping (data: the exit's buffer). Returns
+ * 0, SKIFF_MEMSLOTS_ALL_REGISTERED if all of RAM is registered (so the access was refused for
+ * another reason: a write to read-only memory), or an exit status with the error set. Read-only
+ * memory is the caller's to check first. */
+#define SKIFF_MEMSLOTS_ALL_REGISTERED (-1)
+int skiff_memslots_touch(struct skiff *s, uint64_t gpa, uint8_t *data, uint32_t len, bool is_write);
 /* Registers every chunk left (after an exit that names no address). Returns 0 or
  * SKIFF_EXIT_HOST. */
 int skiff_memslots_fill(struct skiff *s);
-/* Whether the arch's exits let memory be registered on first touch, setting up the VM for it
- * if they do (x86_64: where KVM can be told to exit on emulation failures; aarch64: no). */
-bool skiff_arch_lazy_memory(struct skiff *s);
-
 #endif /* SKIFF_MEMSLOTS_H */

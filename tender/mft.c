@@ -1,4 +1,4 @@
-/* mft.c: validation of the untrusted manifest (ABI.md 2.4) and lookups in a validated one. */
+/* mft.c: validation of the untrusted manifest (abi.md 2.4) and lookups in a validated one. */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,7 +16,7 @@ static bool zero(const void *p, size_t n)
 }
 
 /*
- * Beyond the ABI's own checks (which the reference tender leaves out, ABI.md 2.4): every
+ * Beyond the ABI's own checks (which the reference tender leaves out, abi.md 2.4): every
  * device entry is of a type the tender serves, named once, with the fields the tender fills
  * in left zero. Otherwise an image could declare a device no command line can attach, make
  * an attach ambiguous, or hand the guest a block size the tender never checked.
@@ -150,4 +150,15 @@ const char *skiff_mft_printable_name(const struct mft_entry *e, char buf[SKIFF_M
     }
     buf[n] = '\0';
     return buf;
+}
+
+struct mft_entry *skiff_devopt_entry(struct skiff *s, const struct skiff_devopt *opt, uint32_t type)
+{
+    struct mft_entry *e = skiff_mft_find(s->mft, opt->name, type);
+
+    if (!e)
+        skiff_set_error("%s: resource not declared in manifest: '%s' (no %s device of that "
+                        "name in the image)",
+                        opt->arg, opt->name, skiff_mft_type_name(type));
+    return e;
 }

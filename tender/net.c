@@ -8,8 +8,10 @@
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "net.h"
 #include "skiff.h"
 
 static const char *const net_keys[] = {"net", "net-mac", NULL};
@@ -105,9 +107,12 @@ void skiff_net_attach(struct skiff *s, struct mft_entry *e, int fd, int mtu)
 {
     uint32_t handle = (uint32_t)(e - s->mft->e);
 
+    static const int tap_calls[] = {SYS_read, SYS_write, -1};
+
     e->u.net_basic.mtu = (uint16_t)mtu;
     e->attached = 1;
     s->dev_fds[handle] = fd;
+    skiff_sandbox_allow_fd(fd, tap_calls);
     s->poll_fds[s->npoll] = fd;
     s->poll_handles[s->npoll++] = handle;
 }
@@ -131,15 +136,6 @@ static int net_option(struct skiff *s, const struct skiff_devopt *opt)
     return 0;
 }
 
-/* The fd behind a guest's handle, or -1 if the handle is not an attached network device. */
-int skiff_net_fd(const struct skiff *s, uint64_t handle)
-{
-    if (handle >= s->mft->entries || s->mft->e[handle].type != MFT_DEV_NET_BASIC ||
-        !s->mft->e[handle].attached)
-        return -1;
-    return s->dev_fds[handle];
-}
-
 /* NET_WRITE and NET_READ: the frame buffer is checked like any guest range; an invalid handle
  * is the guest's error (EINVAL), a host failure ends the run. */
 static int net_io(struct skiff *s, uint64_t gpa, bool write)
@@ -155,8 +151,8 @@ static int net_io(struct skiff *s, uint64_t gpa, bool write)
         if ((status = skiff_guest_range(&s->guest, r.data, r.len, write ? SKIFF_READ : SKIFF_WRITE,
                                         &buf)))
             return status;
-        status = write ? skiff_net_send(fd, buf, r.len, &r.ret)
-                       : skiff_net_recv(fd, buf, &r.len, &r.ret);
+        status = write ? skiff_tap_send(fd, buf, r.len, &r.ret)
+                       : skiff_tap_recv(fd, buf, &r.len, &r.ret);
         if (status)
             return status;
     }
@@ -171,61 +167,6 @@ static int hc_net_write(struct skiff *s, uint64_t gpa)
 static int hc_net_read(struct skiff *s, uint64_t gpa)
 {
     return net_io(s, gpa, false);
-}
-
-int skiff_net_send(int fd, const uint8_t *buf, uint64_t len, int32_t *ret)
-{
-    ssize_t n;
-
-    *ret = HVT_R_OK;
-    if (len < SKIFF_ETH_HLEN || len > SKIFF_NET_FRAME_MAX) {
-        *ret = HVT_R_EINVAL;
-        return 0;
-    }
-    do {
-        n = write(fd, buf, len);
-    } while (n < 0 && errno == EINTR);
-    if (n >= 0)
-        return 0;
-    /* A full tap queue drops the frame, as a real NIC would, and the guest's protocols
-     * recover (the reference tender dies instead, ABI.md A12). A frame the kernel refuses
-     * is the guest's error. Anything else is a host failure. */
-    if (errno == EAGAIN || errno == EWOULDBLOCK)
-        return 0;
-    if (errno == EINVAL || errno == EMSGSIZE) {
-        *ret = HVT_R_EINVAL;
-        return 0;
-    }
-    skiff_set_error("net: tap write of %llu bytes failed: %s", (unsigned long long)len,
-                    strerror(errno));
-    return SKIFF_EXIT_IO;
-}
-
-int skiff_net_recv(int fd, uint8_t *buf, uint64_t *len, int32_t *ret)
-{
-    ssize_t n;
-
-    do {
-        n = read(fd, buf, *len);
-    } while (n < 0 && errno == EINTR);
-    if (n > 0) {
-        *len = (uint64_t)n;
-        *ret = HVT_R_OK;
-    } else if (n == 0 || errno == EAGAIN || errno == EWOULDBLOCK) {
-        *ret = HVT_R_AGAIN;
-    } else {
-        skiff_set_error("net: tap read failed: %s", strerror(errno));
-        return SKIFF_EXIT_IO;
-    }
-    return 0;
-}
-
-bool skiff_net_attached(const struct skiff *s)
-{
-    for (uint32_t i = 0; i < s->mft->entries; i++)
-        if (s->mft->e[i].type == MFT_DEV_NET_BASIC && s->mft->e[i].attached)
-            return true;
-    return false;
 }
 
 static int net_setup(struct skiff *s)
@@ -252,16 +193,7 @@ static int net_setup(struct skiff *s)
         skiff_hypercall_register(s, HVT_HYPERCALL_NET_WRITE, hc_net_write);
         skiff_hypercall_register(s, HVT_HYPERCALL_NET_READ, hc_net_read);
     }
-    if (s->ring_reserved && skiff_ring_start(s, s->ring_reserved) < 0 && !s->quiet)
-        fprintf(stderr, "skiff: ring I/O unavailable (%s), falling back to hypercalls\n",
-                strerror(errno));
     return 0;
-}
-
-static void net_teardown(struct skiff *s)
-{
-    (void)s;
-    skiff_ring_stop();
 }
 
 const struct skiff_module skiff_module_net = {
@@ -271,5 +203,4 @@ const struct skiff_module skiff_module_net = {
     .option_keys = net_keys,
     .option = net_option,
     .setup = net_setup,
-    .teardown = net_teardown,
 };

@@ -1,4 +1,4 @@
-/* net_ring.c: the network ring (ABI.md 6): a host thread serving the guest's shared ring. */
+/* net_ring.c: the network ring (abi.md 6): a host thread serving the guest's shared ring. */
 /*
  * The guest queues frames in a ring in its own memory and kicks an ioeventfd only when this
  * thread has said it is going to sleep, so a busy guest sends and receives without any VM
@@ -9,11 +9,15 @@
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <semaphore.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+#include "arch.h"
+#include "net.h"
 #include "skiff.h"
 
 static struct {
@@ -75,8 +79,12 @@ static void *ring_thread(void *arg)
     return NULL;
 }
 
-int skiff_ring_start(struct skiff *s, uint64_t ring_gpa)
+/* Zeroes the ring at ring_gpa, registers the kick ioeventfd and starts the thread; on success
+ * advertises HVT_FEATURE_RING_IO and sets s->net_ring. Returns 0, or -1 (errno set) if the host
+ * cannot, in which case guests use the hypercalls. */
+static int ring_start(struct skiff *s, uint64_t ring_gpa)
 {
+    static const int kick_calls[] = {SYS_read, SYS_write, -1};
     struct kvm_ioeventfd kick = {0};
     int r;
 
@@ -102,16 +110,35 @@ int skiff_ring_start(struct skiff *s, uint64_t ring_gpa)
     while (sem_wait(&ring.started) < 0 && errno == EINTR)
         ;
     ring.running = true;
+    /* The thread sleeps on the kick eventfd; teardown writes it to wake the thread. */
+    skiff_sandbox_allow_fd(ring.kick_fd, kick_calls);
     s->host_features |= HVT_FEATURE_RING_IO;
     s->net_ring = ring_gpa;
-    s->ring_kick_fd = ring.kick_fd;
     return 0;
 }
 
-void skiff_ring_stop(void)
+/* A network device gets a ring at the top of memory, above what the guest may use
+ * (abi.md 6), unless --no-net-ring. */
+static uint64_t ring_reserve(struct skiff *s, uint64_t mem_size)
+{
+    (void)mem_size;
+    return skiff_net_attached(s) && !s->opts->no_net_ring ? HVT_RING_RESERVED : 0;
+}
+
+static int ring_setup(struct skiff *s)
+{
+    if (s->guest.alloc_size > s->guest.size && ring_start(s, s->guest.size) < 0 && !s->quiet)
+        fprintf(stderr, "skiff: ring I/O unavailable (%s), falling back to hypercalls\n",
+                strerror(errno));
+    return 0;
+}
+
+/* Stops and joins the thread: entries the guest queued before it halted are still sent. */
+static void ring_teardown(struct skiff *s)
 {
     uint64_t one = 1;
 
+    (void)s;
     if (!ring.running)
         return;
     __atomic_store_n(&ring.stop, true, __ATOMIC_RELEASE);
@@ -121,3 +148,10 @@ void skiff_ring_stop(void)
     pthread_join(ring.thread, NULL);
     ring.running = false;
 }
+
+const struct skiff_module skiff_module_net_ring = {
+    .name = "net_ring",
+    .reserve = ring_reserve,
+    .setup = ring_setup,
+    .teardown = ring_teardown,
+};

@@ -1,4 +1,4 @@
-/* net_ring_serve.c: serves the entries a guest queued in its network ring (ABI.md 6). */
+/* net_ring_serve.c: serves the entries a guest queued in its network ring (abi.md 6). */
 /*
  * Everything in the ring is written by a guest that may be hostile, at any moment, from
  * another CPU: ent_tail is read once and checked against the ring size, indices are masked,
@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "net.h"
 #include "skiff.h"
 
 /* A read: the frame, if any, goes into the guest's buffer; a completion says what happened. */
@@ -24,7 +25,7 @@ static int complete_read(struct skiff *s, struct hvt_ring *r, const struct hvt_r
 
         if (status)
             return status;
-        if (skiff_net_recv(fd, buf, &len, &c.ret))
+        if (skiff_tap_recv(fd, buf, &len, &c.ret))
             c.ret = HVT_R_EINVAL;
         c.len = c.ret == HVT_R_OK ? (uint32_t)len : 0;
     }
@@ -33,7 +34,7 @@ static int complete_read(struct skiff *s, struct hvt_ring *r, const struct hvt_r
     return 0;
 }
 
-/* A write: no completion (ABI.md 6), so an invalid handle is skipped. */
+/* A write: no completion (abi.md 6), so an invalid handle is skipped. */
 static int send_write(struct skiff *s, const struct hvt_ring_entry *e)
 {
     int fd = skiff_net_fd(s, e->handle);
@@ -45,7 +46,7 @@ static int send_write(struct skiff *s, const struct hvt_ring_entry *e)
         return 0;
     if ((status = skiff_guest_range(&s->guest, e->data, e->len, SKIFF_READ, &buf)))
         return status;
-    return skiff_net_send(fd, buf, e->len, &ret);
+    return skiff_tap_send(fd, buf, e->len, &ret);
 }
 
 int skiff_ring_serve(struct skiff *s, struct hvt_ring *r, uint32_t *head)

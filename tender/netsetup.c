@@ -22,6 +22,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "net.h"
 #include "skiff.h"
 
 #define NETSETUP_MAX 8

@@ -1,6 +1,7 @@
-/* pagetable_aarch64.c: the guest's initial aarch64 identity map (ABI.md 3.6), pure arithmetic. */
+/* pagetable_aarch64.c: the guest's initial aarch64 identity map (abi.md 3.6), pure arithmetic. */
 #include <string.h>
 
+#include "arch.h"
 #include "skiff.h"
 
 /*
@@ -29,10 +30,10 @@
 #define PMD_RAM       (DESC_BLOCK | ATTR_NORMAL | SH_INNER | AF | UXN)
 #define PUD_MMIO      (DESC_BLOCK | ATTR_DEVICE | SH_INNER | AF | PXN | UXN)
 
-_Static_assert(PTE_BOOT_DATA == 0x60000000000793ULL, "ABI.md 3.6 boot data page");
-_Static_assert(PTE_RAM == 0x40000000000713ULL, "ABI.md 3.6 image page");
-_Static_assert(PMD_RAM == 0x40000000000711ULL, "ABI.md 3.6 RAM block");
-_Static_assert(PUD_MMIO == 0x60000000000705ULL, "ABI.md 3.6 MMIO block");
+_Static_assert(PTE_BOOT_DATA == 0x60000000000793ULL, "abi.md 3.6 boot data page");
+_Static_assert(PTE_RAM == 0x40000000000713ULL, "abi.md 3.6 image page");
+_Static_assert(PMD_RAM == 0x40000000000711ULL, "abi.md 3.6 RAM block");
+_Static_assert(PUD_MMIO == 0x60000000000705ULL, "abi.md 3.6 MMIO block");
 
 static void put64(uint8_t *mem, uint64_t gpa, uint64_t value)
 {

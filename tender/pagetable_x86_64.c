@@ -1,6 +1,7 @@
-/* pagetable_x86_64.c: the guest's initial identity map (ABI.md 3.3), built from pure arithmetic. */
+/* pagetable_x86_64.c: the guest's initial identity map (abi.md 3.3), built from pure arithmetic. */
 #include <string.h>
 
+#include "arch.h"
 #include "skiff.h"
 
 #define PTE_P  0x1ULL  /* present */

@@ -1,4 +1,4 @@
-/* sandbox.c: the seccomp allow-list the tender runs the guest under (ABI.md 9.3, STYLE 10). */
+/* sandbox.c: the seccomp allow-list the tender runs the guest under (abi.md 9.3, STYLE 10). */
 /*
  * Installed once every host resource is open and right before the first KVM_RUN, so from then
  * on a guest that finds a bug in the tender can reach only the kernel calls the run loop, the
@@ -18,11 +18,18 @@
 #include <unistd.h>
 
 #include "seccomp_prog.h"
+#include "arch.h"
 #include "skiff.h"
 
 #ifdef SKIFF_NO_SANDBOX
 /* Only for the AddressSanitizer build (make asan): ASan's runtime needs mmap, sigaltstack,
  * /proc reads and more at any moment, which an allow-list would turn into kills. */
+void skiff_sandbox_allow_fd(int fd, const int *calls)
+{
+    (void)fd;
+    (void)calls;
+}
+
 int skiff_sandbox_enter(const struct skiff *s)
 {
     (void)s;
@@ -78,25 +85,33 @@ static void allow_arg(struct policy *p, int nr, unsigned arg, uint32_t value)
         p->overflow = true;
 }
 
-/* Per-device rules: each host fd gets only the calls its device's hypercalls make. */
-static void allow_devices(struct policy *p, const struct skiff *s)
-{
-    for (uint32_t i = 0; s->mft && i < s->mft->entries && i < MFT_MAX_ENTRIES; i++) {
-        const uint32_t fd = (uint32_t)s->dev_fds[i];
+/* The fds the modules opened for the guest, each with the calls made on it (module-owned:
+ * block.c registers its files, net.c its taps, net_ring.c its kick eventfd). */
+static struct {
+    int fd;
+    const int *calls;
+} fd_rules[MFT_MAX_ENTRIES + 4];
+static size_t nfd_rules;
+static bool fd_rules_overflow;
 
-        if (s->dev_fds[i] < 0 || !s->mft->e[i].attached)
-            continue;
-        if (s->mft->e[i].type == MFT_DEV_BLOCK_BASIC) {
-            /* BLOCK_READ / BLOCK_WRITE, and the flush on the way out. */
-            allow_arg(p, SYS_pread64, 0, fd);
-            allow_arg(p, SYS_pwrite64, 0, fd);
-            allow_arg(p, SYS_fdatasync, 0, fd);
-        } else if (s->mft->e[i].type == MFT_DEV_NET_BASIC) {
-            /* NET_READ / NET_WRITE and the ring thread move frames with read and write. */
-            allow_arg(p, SYS_read, 0, fd);
-            allow_arg(p, SYS_write, 0, fd);
-        }
+void skiff_sandbox_allow_fd(int fd, const int *calls)
+{
+    if (nfd_rules == sizeof(fd_rules) / sizeof(fd_rules[0])) {
+        fd_rules_overflow = true;
+        return;
     }
+    fd_rules[nfd_rules].fd = fd;
+    fd_rules[nfd_rules].calls = calls;
+    nfd_rules++;
+}
+
+static void allow_fds(struct policy *p)
+{
+    if (fd_rules_overflow)
+        p->overflow = true;
+    for (size_t i = 0; i < nfd_rules; i++)
+        for (const int *c = fd_rules[i].calls; *c >= 0; c++)
+            allow_arg(p, *c, 0, (uint32_t)fd_rules[i].fd);
 }
 
 static void add_rules(struct policy *p, const struct skiff *s)
@@ -118,18 +133,13 @@ static void add_rules(struct policy *p, const struct skiff *s)
     /* PUTS to stdout; the one-line error on stderr. */
     allow_arg(p, SYS_write, 0, 1);
     allow_arg(p, SYS_write, 0, 2);
-    /* The ring thread sleeps on its kick eventfd; teardown writes it to wake the thread. */
-    if (s->net_ring) {
-        allow_arg(p, SYS_read, 0, (uint32_t)s->ring_kick_fd);
-        allow_arg(p, SYS_write, 0, (uint32_t)s->ring_kick_fd);
-    }
     /* A stop request (the signal handler, the ring thread) makes the stop eventfd readable
      * and the ring thread signals the vCPU thread out of KVM_RUN, in this process only, with
      * the one signal whose handler does nothing else (stop.c). */
     allow_arg(p, SYS_write, 0, (uint32_t)skiff_stop_fd());
     allow_arg(p, SYS_tgkill, 0, (uint32_t)getpid());
     allow_arg(p, SYS_tgkill, 2, (uint32_t)SKIFF_STOP_KICK_SIGNAL);
-    allow_devices(p, s);
+    allow_fds(p);
     /* POLL waits on the tap fds (or only for the timeout), and PUTS for room on stdout, with
      * ppoll, on the stop eventfd too. */
     allow(p, SYS_ppoll);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "elf_abi.h"
 #include "hvt_abi.h"
@@ -85,6 +86,8 @@ int skiff_guest_read(const struct skiff_guest *g, uint64_t gpa, void *dst, size_
                      enum skiff_access access);
 int skiff_guest_write(const struct skiff_guest *g, uint64_t gpa, const void *src, size_t len);
 
+/* Whether [gpa, gpa + len), inside guest memory, overlaps memory the host maps read-only. */
+bool skiff_guest_readonly(const struct skiff_guest *g, uint64_t gpa, uint64_t len);
 /* Maps guest range [start, end) (page-aligned) with prot on the host, recording it as
  * read-only unless prot has PROT_WRITE. Returns 0, or SKIFF_EXIT_HOST with an error. */
 int skiff_guest_protect(struct skiff_guest *g, uint64_t start, uint64_t end, int prot);
@@ -121,7 +124,7 @@ struct skiff_image {
 int skiff_elf_read_notes(int fd, unsigned machine, struct mft *mft, size_t *mft_size);
 
 /*
- * Loads the PT_LOAD segments of the image into mem[0, mem_size) following ABI.md 1.2-1.3 and
+ * Loads the PT_LOAD segments of the image into mem[0, mem_size) following abi.md 1.2-1.3 and
  * fills img. Returns 0, or -1 with an error; guest memory may be partly written on failure.
  */
 int skiff_elf_load(int fd, unsigned machine, uint8_t *mem, uint64_t mem_size,
@@ -129,7 +132,7 @@ int skiff_elf_load(int fd, unsigned machine, uint8_t *mem, uint64_t mem_size,
 
 /* ---- mft.c: manifest checks and lookups ---- */
 
-/* Checks the untrusted manifest of size bytes (ABI.md 2.4), and that its devices are of known
+/* Checks the untrusted manifest of size bytes (abi.md 2.4), and that its devices are of known
  * types, uniquely named and without tender-filled fields. Returns 0, or -1 with an error. */
 int skiff_mft_validate(const struct mft *mft, size_t size);
 /* The entry declared with exactly this name and type, or NULL. mft must be valid. */
@@ -193,16 +196,16 @@ struct skiff_kvm {
 };
 
 struct skiff {
+    const struct skiff_options *opts; /* the command line, for modules */
     struct skiff_guest guest;
     struct skiff_memslots slots;
     struct skiff_image image;
     struct skiff_kvm kvm;
     struct mft *mft; /* host copy, validated; attached devices filled in */
     size_t mft_size;
+    /* What the modules offer the guest through hvt_boot_info. */
     uint32_t host_features;
-    uint64_t net_ring;      /* GPA of the active ring, or 0 */
-    int ring_kick_fd;       /* the ring thread's kick eventfd; valid only if net_ring != 0 */
-    uint64_t ring_reserved; /* GPA of the memory reserved for the ring, or 0 */
+    uint64_t net_ring; /* GPA of the active network ring, or 0 */
     uint64_t cpu_cycle_freq;
     skiff_hypercall_fn hypercalls[HVT_HYPERCALL_MAX];
     /* Host fd backing each attached device, by manifest handle; -1 where none. */
@@ -219,6 +222,9 @@ struct skiff {
 
 /* ---- modules: console, block, net, ... each in its own file ---- */
 
+/* A module owns one kind of device or service: its options, its hypercalls, its host fds
+ * (registered with the sandbox as it opens them) and its state. Adding one is a new file and
+ * a line in modules.c. Every hook may be NULL; they run in this order. */
 struct skiff_module {
     const char *name;
     const char *usage;              /* lines for --help, or NULL */
@@ -226,22 +232,43 @@ struct skiff_module {
     /* Applies one parsed option to the manifest. Returns 0, or a skiff_exit code with an
      * error set. May open host resources. */
     int (*option)(struct skiff *s, const struct skiff_devopt *opt);
-    /* After guest memory exists: registers hypercalls, fills manifest entries. */
-    int (*setup)(struct skiff *s);
-    /* On every way out once setup ran: flush and release. */
-    void (*teardown)(struct skiff *s);
     /* Once the guest's arguments are joined: may rewrite the command line in buf (size bytes,
      * NUL included). Returns 0, or a skiff_exit code with an error set. */
     int (*cmdline)(struct skiff *s, char *buf, size_t size);
+    /* Before guest memory exists: bytes this module needs above the memory the guest may use
+     * (mem_size bytes). The ABI has one such region (the network ring, abi.md 6), so at most
+     * one module reserves; it gets [s->guest.size, s->guest.alloc_size). */
+    uint64_t (*reserve)(struct skiff *s, uint64_t mem_size);
+    /* After guest memory and the VM exist: registers hypercalls, fills manifest entries,
+     * starts threads. */
+    int (*setup)(struct skiff *s);
+    /* On every way out once setup ran: flush and release. */
+    void (*teardown)(struct skiff *s);
 };
 
-/* NULL-terminated list of the modules built in (modules.c). */
+/* NULL-terminated list of the modules built in, in the order their hooks run. */
 extern const struct skiff_module *const skiff_modules[];
 extern const struct skiff_module skiff_module_core, skiff_module_block, skiff_module_net,
-    skiff_module_netsetup;
+    skiff_module_net_ring, skiff_module_netsetup;
+
+/* modules.c: the walks over the list. */
+/* The option keys of every module, NULL-terminated. */
+const char *const *skiff_modules_keys(void);
+/* Writes every module's --help lines. */
+void skiff_modules_usage(FILE *f);
+/* Applies each option with the module whose key it is. Returns 0 or the first failure. */
+int skiff_modules_options(struct skiff *s, const struct skiff_options *o);
+/* Runs each module's cmdline hook. Returns 0 or the first failure. */
+int skiff_modules_cmdline(struct skiff *s, char *buf, size_t size);
+/* The bytes the modules reserve above mem_size. */
+uint64_t skiff_modules_reserve(struct skiff *s, uint64_t mem_size);
+/* Runs each module's setup. Returns 0 or the first failure. */
+int skiff_modules_setup(struct skiff *s);
+/* Runs every module's teardown. */
+void skiff_modules_teardown(struct skiff *s);
 
 /* For modules: the manifest entry an option names, which must be declared with this type.
- * Returns NULL with "resource not declared in manifest" set otherwise. */
+ * Returns NULL with "resource not declared in manifest" set otherwise (mft.c). */
 struct mft_entry *skiff_devopt_entry(struct skiff *s, const struct skiff_devopt *opt,
                                      uint32_t type);
 
@@ -250,65 +277,17 @@ void skiff_hypercall_register(struct skiff *s, unsigned nr, skiff_hypercall_fn f
 /* Runs the handler for nr, or fails with SKIFF_EXIT_HYPERCALL for an unknown number. */
 int skiff_hypercall_dispatch(struct skiff *s, unsigned nr, uint64_t gpa);
 
-/* ---- net.c: tap-backed network devices, shared by the hypercalls and the ring ---- */
-
-#define SKIFF_ETH_HLEN      14
-#define SKIFF_NET_FRAME_MAX 65535
-
-/* The tap fd behind a guest's handle, or -1 if it is not an attached network device. */
-int skiff_net_fd(const struct skiff *s, uint64_t handle);
-/* Sends one frame. *ret: HVT_R_OK (sent, or dropped because the tap queue is full) or
- * HVT_R_EINVAL (a frame no Ethernet can carry). Returns 0, or SKIFF_EXIT_IO on host failure. */
-int skiff_net_send(int fd, const uint8_t *buf, uint64_t len, int32_t *ret);
-/* Receives one frame of at most *len bytes without blocking. *ret: HVT_R_OK with *len set to
- * the frame size, or HVT_R_AGAIN. Returns 0, or SKIFF_EXIT_IO on host failure. */
-int skiff_net_recv(int fd, uint8_t *buf, uint64_t *len, int32_t *ret);
-
-/* True if the manifest has an attached network device (memory is then reserved for a ring). */
-bool skiff_net_attached(const struct skiff *s);
-/* Makes open tap fd (MTU mtu) the backend of network entry e, which must not be attached yet:
- * sets the entry's MTU and attached flag and adds fd to the device and POLL fds; s owns fd. */
-void skiff_net_attach(struct skiff *s, struct mft_entry *e, int fd, int mtu);
-
-/* ---- netlink.c: the rtnetlink requests of netsetup.c (--net-from); each returns 0 or a
- * negative errno ---- */
-
-/* A NETLINK_ROUTE socket (close-on-exec), or a negative errno. */
-int skiff_netlink_open(void);
-/* Replaces any ingress qdisc of interface ifindex with a new, empty one. */
-int skiff_tc_ingress(int fd, int ifindex);
-/* Adds to from's ingress qdisc a u32 filter matching every frame, with a mirred action that
- * redirects it to the egress of interface to. */
-int skiff_tc_redirect(int fd, int from, int to);
-/* Sets *gw to the gateway (network order) of the main table's IPv4 default route through
- * ifindex, or 0 if there is none. */
-int skiff_route_gateway(int fd, int ifindex, uint32_t *gw);
-
-/* ---- net_ring.c, net_ring_serve.c ---- */
-
-/* The ring is shared with a guest running on another CPU: indices it reads are loaded with
- * acquire, indices it publishes stored with release (ABI.md 6). */
-#define SKIFF_LOAD_ACQUIRE(p)     __atomic_load_n(p, __ATOMIC_ACQUIRE)
-#define SKIFF_STORE_RELEASE(p, v) __atomic_store_n(p, v, __ATOMIC_RELEASE)
-
-/* Serves every entry from *head up to the guest's ent_tail, advancing *head and publishing
- * ent_head and completions. Returns 0, or an exit status with the error set (a broken ring,
- * a buffer outside guest memory, a host write error): the caller ends the run. */
-int skiff_ring_serve(struct skiff *s, struct hvt_ring *r, uint32_t *head);
-
-/* Zeroes the ring at ring_gpa, registers the kick ioeventfd and starts the ring thread; on
- * success advertises HVT_FEATURE_RING_IO and sets s->net_ring. Returns 0, or -1 (errno set)
- * if the host cannot, in which case guests use the hypercalls. */
-int skiff_ring_start(struct skiff *s, uint64_t ring_gpa);
-/* Stops and joins the ring thread, if running. */
-void skiff_ring_stop(void);
-
 /* ---- sandbox.c ---- */
+
+/* For modules, when they open an fd the guest's hypercalls (or the ring thread) use: allows
+ * the system calls in calls (SYS_* numbers, ended by -1) on fd under the sandbox. calls must
+ * outlive the run (a static array). */
+void skiff_sandbox_allow_fd(int fd, const int *calls);
 
 /* Sets no_new_privs and installs the seccomp allow-list for the rest of the run, on every
  * thread: only the calls the run loop, the hypercalls, the ring thread and the exit paths make,
  * on the fds s holds (vCPU, devices, ring kick, stdout, stderr); anything else kills the
- * process with SIGSYS. Call once every resource is open, right before skiff_kvm_run(). Returns
+ * process with SIGSYS. Call once every resource is open, right before skiff_run(). Returns
  * 0, or SKIFF_EXIT_HOST with an error. A no-op in builds with SKIFF_NO_SANDBOX (make asan). */
 int skiff_sandbox_enter(const struct skiff *s);
 
@@ -354,90 +333,14 @@ int skiff_stop_report(void);
  * the guest's behalf polls it too. -1 before skiff_stop_init(). */
 int skiff_stop_fd(void);
 
-/* ---- kvm.c: arch-independent KVM ---- */
+/* ---- kvm.c and run.c: the VM and the run loop, architecture-independent ---- */
 
-/* Marks the KVM fds as not open, so that any exit path can tell what to close. */
-void skiff_kvm_start(struct skiff *s);
-/* Opens /dev/kvm, creates the VM and its vCPU, prepares the vCPU (skiff_arch_kvm_prepare)
- * and registers guest memory (skiff_memslots_init). Returns 0, or
- * SKIFF_EXIT_HOST with an error (no KVM, a missing capability, ...). */
-int skiff_kvm_finish(struct skiff *s);
-/* Runs the vCPU until the guest halts or fails. Returns the process exit status. */
-int skiff_kvm_run(struct skiff *s);
-/* Applies the image's segment protections to the host mapping. Returns 0 or SKIFF_EXIT_HOST. */
-int skiff_kvm_protect(struct skiff *s);
-
-/* ---- kvm_<arch>.c: hooks every architecture implements ---- */
-
-/* ELF e_machine accepted on this architecture. */
-extern const unsigned skiff_arch_elf_machine;
-/* The AUDIT_ARCH_* value seccomp reports for this architecture's system calls. */
-extern const uint32_t skiff_arch_audit;
-/* Runs in skiff_kvm_finish() once the vCPU exists: the vCPU's CPUID, system registers and
- * s->cpu_cycle_freq. Must not call skiff_set_error(); returns 0, or -1 with
- * skiff_arch_prepare_error() describing why. */
-int skiff_arch_kvm_prepare(struct skiff *s);
-const char *skiff_arch_prepare_error(void);
-/* Writes page tables (and GDT) into guest memory per ABI.md 3.2-3.6. */
-void skiff_arch_setup_memory(struct skiff *s);
-/* Sets what depends on the image: entry, stack, boot info pointer (system registers, CPUID
- * and s->cpu_cycle_freq came from skiff_arch_kvm_prepare()). Returns 0 or SKIFF_EXIT_HOST. */
-int skiff_arch_vcpu_init(struct skiff *s);
-
-struct kvm_ioeventfd;
-/* Fills the address and flags of the ring kick (x86_64: port 0x600; aarch64: MMIO). */
-void skiff_arch_ring_kick(struct kvm_ioeventfd *kick);
-
-/* The guest's program counter, for messages; 0 if it cannot be read. */
-uint64_t skiff_arch_pc(struct skiff *s);
-
-/* What a VM exit asks the run loop to do. */
-enum skiff_exit_action {
-    SKIFF_ACTION_HYPERCALL, /* *nr and *gpa are set */
-    SKIFF_ACTION_RESUME,    /* nothing to do, run again */
-    SKIFF_ACTION_FAIL       /* *status is set, with an error */
-};
-/* For decode hooks: stores code in *status and tells the run loop to stop. */
-static inline enum skiff_exit_action skiff_action_fail(int *status, int code)
-{
-    *status = code;
-    return SKIFF_ACTION_FAIL;
-}
-/* For decode hooks: an MMIO exit at gpa inside guest RAM is a guest write to memory the host
- * maps read-only (text, rodata), which some KVMs report this way instead of EFAULT from
- * KVM_RUN. Sets the error ("host/guest translation fault", the words upstream tests look for)
- * and returns SKIFF_ACTION_FAIL with SKIFF_EXIT_FAULT. */
-enum skiff_exit_action skiff_readonly_fault(struct skiff *s, uint64_t gpa, int *status);
-/* For decode hooks (memslots.c): an MMIO exit at gpa < s->guest.alloc_size of len bytes (data: the
- * exit's buffer). A first touch of an unregistered chunk registers it and completes the access
- * (SKIFF_ACTION_RESUME); a write to read-only memory is skiff_readonly_fault(). */
-enum skiff_exit_action skiff_memslots_mmio(struct skiff *s, uint64_t gpa, uint8_t *data,
-                                           uint32_t len, bool is_write, int *status);
-/* Decodes the exit in s->kvm.run. */
-enum skiff_exit_action skiff_arch_decode_exit(struct skiff *s, unsigned *nr, uint64_t *gpa,
-                                              int *status);
-
-/* ---- pagetable_x86_64.c: the identity map of ABI.md 3.3 (pure, unit tested) ---- */
-
-#define SKIFF_X86_GDT_BASE  0x1000ULL
-#define SKIFF_X86_PML4_BASE 0x2000ULL
-#define SKIFF_X86_PDPT_BASE 0x3000ULL
-#define SKIFF_X86_PD_BASE   0x4000ULL
-#define SKIFF_X86_PT0_BASE  0x8000ULL
-
-/* Writes PML4, PDPT, PDs and PT0 into mem (at least 0x9000 bytes) for alloc_size bytes of
- * guest memory (a multiple of 2 MiB, at most 4 GiB). */
-void skiff_x86_pagetables(uint8_t *mem, uint64_t alloc_size);
-
-/* ---- pagetable_aarch64.c: the identity map of ABI.md 3.6 (pure, unit tested on any host) ---- */
-
-#define SKIFF_AARCH64_PGD_BASE 0x1000ULL /* level 0 */
-#define SKIFF_AARCH64_PUD_BASE 0x2000ULL /* level 1 */
-#define SKIFF_AARCH64_PMD_BASE 0x3000ULL /* level 2: four tables, one per GiB */
-#define SKIFF_AARCH64_PTE_BASE 0x7000ULL /* level 3 for the first 2 MiB */
-
-/* Writes the level 0-3 tables into mem (at least 0x8000 bytes) for alloc_size bytes of guest
- * memory (a multiple of 2 MiB, at most 4 GiB), plus the 1 GiB device block of the MMIO window. */
-void skiff_aarch64_pagetables(uint8_t *mem, uint64_t alloc_size);
+/* Opens /dev/kvm, creates the VM and its vCPU, prepares the vCPU (skiff_arch_vcpu_prepare)
+ * and registers guest memory (skiff_memslots_init). Returns 0, or SKIFF_EXIT_HOST with an
+ * error (no KVM, a missing capability, ...). */
+int skiff_vm_create(struct skiff *s);
+/* Runs the vCPU until the guest halts, fails or a stop is requested, handling every exit.
+ * Returns the process exit status, with the error set unless the guest halted. */
+int skiff_run(struct skiff *s);
 
 #endif /* SKIFF_H */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "skiff.h"
 
 /* What kvm_ARCH.c gives the tender; this tool links only the sandbox. */

@@ -2,7 +2,7 @@
 /*
  * usage: skiff-mft gen MANIFEST.json OUT.c
  *        skiff-mft dump IMAGE
- * gen validates the manifest the way solo5-elftool does (ABI.md 2.6) and writes a C file that
+ * gen validates the manifest the way solo5-elftool does (abi.md 2.6) and writes a C file that
  * defines the manifest note in section .note.solo5.manifest. dump prints the ABI and manifest
  * notes of a built image as JSON. Errors: one line on stderr naming the file and field, exit 1.
  */

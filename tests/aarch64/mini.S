@@ -75,7 +75,7 @@ hypercall_halt:
     str     w0, [x20, #HC_HALT]
 1:  b       1b
 
-/* Everything ABI.md 3.6 promises at entry; x0 was saved in x19. */
+/* Everything abi.md 3.6 promises at entry; x0 was saved in x19. */
 check_state:
     mov     x9, #0x10000
     cmp     x19, x9
@@ -223,7 +223,7 @@ HALT(halt_3, 3)
 HALT(halt_7, 7)
 HALT(halt_255, 255)
 
-/* ABI note (ABI.md 1.5): hvt target, ABI version 2. */
+/* ABI note (abi.md 1.5): hvt target, ABI version 2. */
     .section .note.solo5.abi, "a", %note
     .balign 4
     .long   6                       /* namesz: "Solo5" and its NUL */
@@ -233,7 +233,7 @@ HALT(halt_255, 255)
     .balign 4
     .long   1, 2, 0, 0
 
-/* Manifest note (ABI.md 1.6): 4 bytes of padding, then a manifest of the reserved entry only. */
+/* Manifest note (abi.md 1.6): 4 bytes of padding, then a manifest of the reserved entry only. */
     .section .note.solo5.manifest, "a", %note
     .balign 4
     .long   6

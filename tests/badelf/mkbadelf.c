@@ -5,7 +5,7 @@
  *
  * Everything is located by parsing the good image's program headers and Solo5 notes, so the
  * variants follow the image whatever its layout. Each variant breaks exactly one rule of
- * ABI.md section 1 or 2; the integration test checks that the tender names that rule.
+ * abi.md section 1 or 2; the integration test checks that the tender names that rule.
  */
 #include <elf.h>
 #include <err.h>
@@ -196,7 +196,7 @@ static void segment_variants(void)
     emit("wx-segment.hvt", b, good_len);
 }
 
-/* Variants that change one field of a Solo5 note (offsets per ABI.md 1.5 and 1.6). */
+/* Variants that change one field of a Solo5 note (offsets per abi.md 1.5 and 1.6). */
 static void note_variants(void)
 {
     uint8_t *b;

@@ -24,7 +24,7 @@ static void check(int ok)
         __builtin_trap();
 }
 
-/* What a successful load promises main.c (ABI.md 1.3): segments inside guest memory at or
+/* What a successful load promises main.c (abi.md 1.3): segments inside guest memory at or
  * above the minimum base, page aligned, in order, never executable on the host. */
 static void check_image(const struct skiff_image *img)
 {

@@ -1,5 +1,4 @@
-/* harness.c: stand-ins for the parts of the tender the fuzz targets do not link, and the
- * struct skiff they drive. */
+/* harness.c: the struct skiff the tender-side fuzz targets drive, without KVM or threads. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -9,29 +8,6 @@
 #include <unistd.h>
 
 #include "harness.h"
-
-/* The ring thread is never started (no KVM, no ioeventfd; fuzz_ring calls what it runs); no
- * stop is ever requested (stop.c is linked, never initialised). */
-int skiff_ring_start(struct skiff *s, uint64_t ring_gpa)
-{
-    (void)s;
-    (void)ring_gpa;
-    errno = ENOSYS;
-    return -1;
-}
-
-void skiff_ring_stop(void)
-{
-}
-
-/* Options are the command line's business (fuzz_cli); devices here are attached by hand. */
-struct mft_entry *skiff_devopt_entry(struct skiff *s, const struct skiff_devopt *opt, uint32_t type)
-{
-    (void)s;
-    (void)opt;
-    (void)type;
-    return NULL;
-}
 
 static struct skiff s;
 static int net_peer = -1;

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 
+#include "net.h"
 #include "skiff.h"
 
 #define FUZZ_MEM_SIZE   0x10000 /* 64 KiB of guest memory: small enough for the fuzzer to fill */

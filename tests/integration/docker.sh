@@ -30,8 +30,8 @@ pass docker-engine
 
 echo "-- images"
 make --no-print-directory -s static >"$TMP/out" 2>&1 &&
-    ! readelf -l "build/$ARCH-static/skiff" | grep -q INTERP && pass static-tender ||
-    fail static-tender "build/$ARCH-static/skiff is not static"
+    ! readelf -l "build/$ARCH/skiff" | grep -q INTERP && pass static-tender ||
+    fail static-tender "build/$ARCH/skiff is not static"
 image() { # NAME KERNEL [skiff-image args]
     local name=$1
     shift

@@ -23,7 +23,7 @@ expect abort 255 '^Solo5: solo5_abort\(\) called$' -- "$SKIFF" --mem=32 "$G/abor
 ec=0x0
 [ "$GUEST_MODE" = user ] && ec=0x4
 expect zeropage 255 "^Solo5: trap: type=#PF ec=$ec rip=0x[0-9a-f]+ rsp=0x[0-9a-f]+ rflags=0x" \
-    '^Solo5: trap: cr2=0x0$' '^Solo5: ABORT: cpu_x86_64\.c:[0-9]+: Fatal trap$' '!FAILURE' \
+    '^Solo5: trap: cr2=0x0$' '^Solo5: ABORT: trap_report_x86_64\.c:[0-9]+: Fatal trap$' '!FAILURE' \
     -- "$SKIFF" --mem=32 "$G/zeropage.hvt"
 expect ssp 255 'Solo5: ABORT: Stack corruption detected' '!FAILURE' -- "$SKIFF" --mem=32 "$G/ssp.hvt"
 expect globals 0 '^SUCCESS$' -- "$SKIFF" --mem=32 "$G/globals.hvt"

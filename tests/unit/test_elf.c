@@ -1,8 +1,8 @@
 /* test_elf.c: unit tests for the image checks and loader: the ELF header, the entry point and
- * the segments (ABI.md 1.1-1.3), on images built by elf_image.c. */
+ * the segments (abi.md 1.1-1.3), on images built by elf_image.c. */
 #include "elf_image.h"
 
-/* ---- ELF header (ABI.md 1.1) ---- */
+/* ---- ELF header (abi.md 1.1) ---- */
 REJECT_BOTH(too_short, "too short", file_len = 40)
 REJECT_BOTH(bad_magic, "not an ELF file", EH.e_ident[1] = 'e')
 REJECT_BOTH(not_elf_text, "not an ELF file", memset(&hdr, 'x', sizeof(hdr)))
@@ -26,7 +26,7 @@ CASE(other_machine_accepted)
     assert_int_equal(notes(EM_AARCH64), 0);
 }
 
-/* ---- entry point (ABI.md 1.2) ---- */
+/* ---- entry point (abi.md 1.2) ---- */
 REJECT_LOAD(entry_below_base, "entry point 0xfffff", EH.e_entry = 0xfffff)
 REJECT_LOAD(entry_at_mem_size, "entry point", EH.e_entry = MEM)
 REJECT_LOAD(entry_huge, "entry point", EH.e_entry = UINT64_MAX)
@@ -39,7 +39,7 @@ CASE(entry_last_byte)
     assert_int_equal(img.entry, MEM - 1);
 }
 
-/* ---- segments (ABI.md 1.3), in the order of the checks ---- */
+/* ---- segments (abi.md 1.3), in the order of the checks ---- */
 REJECT_LOAD(vaddr_below_base, "program header 0: segment address 0xff000 is below 0x100000",
             PH[0].p_vaddr = 0xff000)
 REJECT_LOAD(descending, "ascending", PH[0].p_vaddr = 0x102000; PH[1].p_vaddr = 0x101000)

@@ -1,8 +1,8 @@
-/* test_elf_notes.c: unit tests for reading the ABI and manifest notes (ABI.md 1.4-1.6), on
+/* test_elf_notes.c: unit tests for reading the ABI and manifest notes (abi.md 1.4-1.6), on
  * images built by elf_image.c. */
 #include "elf_image.h"
 
-/* ---- notes (ABI.md 1.4-1.6) ---- */
+/* ---- notes (abi.md 1.4-1.6) ---- */
 REJECT_NOTES(abi_missing, "no Solo5 ABI information found in executable",
              set_u32(ABI_OFF + 8, 0x30494241))
 REJECT_NOTES(abi_bad_namesz, "no Solo5 ABI information", set_u32(ABI_OFF, 5))

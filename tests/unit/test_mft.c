@@ -1,4 +1,4 @@
-/* test_mft.c: unit tests for manifest validation (ABI.md 2.4) and lookups. */
+/* test_mft.c: unit tests for manifest validation (abi.md 2.4) and lookups. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

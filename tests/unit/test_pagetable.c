@@ -1,4 +1,4 @@
-/* test_pagetable.c: the x86_64 identity map of ABI.md 3.3, entry by entry. */
+/* test_pagetable.c: the x86_64 identity map of abi.md 3.3, entry by entry. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "arch.h"
 #include "skiff.h"
 
 static uint8_t mem[0x10000];

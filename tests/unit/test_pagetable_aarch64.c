@@ -1,4 +1,4 @@
-/* test_pagetable_aarch64.c: the aarch64 identity map of ABI.md 3.6, entry by entry (any host). */
+/* test_pagetable_aarch64.c: the aarch64 identity map of abi.md 3.6, entry by entry (any host). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "arch.h"
 #include "skiff.h"
 
 static uint8_t mem[0x10000];

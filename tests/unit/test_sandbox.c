@@ -20,6 +20,7 @@
 
 #include <cmocka.h>
 
+#include "arch.h"
 #include "skiff.h"
 
 /* What kvm_ARCH.c gives the tender; this test links only the sandbox. */
@@ -86,6 +87,12 @@ static int run_probe_with(probe_fn probe, bool lazy_memory)
         struct rlimit no_core = {0, 0};
 
         setrlimit(RLIMIT_CORE, &no_core);
+        /* What block.c and net.c register for their fds when they attach them. */
+        static const int block_calls[] = {SYS_pread64, SYS_pwrite64, SYS_fdatasync, -1};
+        static const int net_calls[] = {SYS_read, SYS_write, -1};
+
+        skiff_sandbox_allow_fd(s.dev_fds[1], block_calls);
+        skiff_sandbox_allow_fd(s.dev_fds[2], net_calls);
         if (skiff_stop_init(&s) != 0 || skiff_sandbox_enter(&s) != 0)
             child_exit(3);
         probe(&s);
