@@ -96,6 +96,24 @@ BINDINGS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(BINDINGS_SRCS)))
 BINDINGS_LIB := $(BUILD)/bindings/libskiff.a
 LDSCRIPT := bindings/skiff_$(ARCH).lds
 
+# ---- lwIP (guest): Debian's lwIP sources, fetched into build/src (never committed), and the
+# port in lwip/ (options, arch hooks, the netif on a solo5 net device) -> $(BUILD)/lwip/liblwip.a.
+# Compiled like the bindings (general registers only, so it serves user- and kernel-mode
+# images alike); lwIP's own sources without -Werror, since its warnings are not ours to fix.
+LWIP_VERSION := 2.1.3+dfsg1-2
+LWIP_SHA256 := 0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24
+LWIP_SRC := build/src/lwip
+LWIP_STAMP := $(LWIP_SRC)/.skiff-fetched
+LWIP_CORE := init def inet_chksum ip mem memp netif pbuf raw stats sys tcp tcp_in tcp_out \
+	timeouts udp ipv4/etharp ipv4/icmp ipv4/ip4 ipv4/ip4_addr ipv4/ip4_frag
+LWIP_C := $(LWIP_CORE:%=$(LWIP_SRC)/src/core/%.c) $(LWIP_SRC)/src/netif/ethernet.c
+LWIP_OBJS := $(LWIP_CORE:%=$(BUILD)/lwip/core/%.o) $(BUILD)/lwip/netif/ethernet.o
+LWIP_PORT_OBJS := $(patsubst lwip/%.c,$(BUILD)/lwip/port/%.o,$(wildcard lwip/*.c))
+LWIP_LIB := $(BUILD)/lwip/liblwip.a
+# Where a lwIP unikernel finds the headers: the port's first (its string.h is the bindings').
+LWIP_INCLUDES := -Ilwip/libc -Ilwip -I$(LWIP_SRC)/src/include
+LWIP_CFLAGS := $(filter-out -Werror,$(GUEST_CFLAGS)) -mgeneral-regs-only $(LWIP_INCLUDES)
+
 # ---- tools ----
 SKIFF := $(BUILD)/skiff
 MFTGEN := $(BUILD)/tools/skiff-mft
@@ -123,7 +141,7 @@ GUEST_TEST_CFLAGS += -DSKIFF_ARCH_H='"arch_$(ARCH).h"'
 # ---- examples: examples/NAME/app.c + manifest.json -> NAME.hvt, built as the README shows ----
 EXAMPLES := $(patsubst examples/%/app.c,$(BUILD)/examples/%.hvt,$(wildcard examples/*/app.c))
 
-all: $(SKIFF) $(BINDINGS_LIB) $(MFTGEN) $(GUEST_IMAGES) $(CPUWORK_NATIVE) $(EXAMPLES)
+all: $(SKIFF) $(BINDINGS_LIB) $(LWIP_LIB) $(MFTGEN) $(GUEST_IMAGES) $(CPUWORK_NATIVE) $(EXAMPLES)
 
 # Relinked when the Makefile changes, so that a change of STATIC or of the flags takes effect.
 $(SKIFF): $(TENDER_OBJS) Makefile
@@ -149,6 +167,32 @@ $(BINDINGS_LIB): $(BINDINGS_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
+# lwIP (see LWIP_SRC above).
+$(LWIP_STAMP):
+	$(say) FETCH $(LWIP_SRC)
+	$(Q)tools/fetch-src lwip $(LWIP_VERSION) $(LWIP_SHA256) $(LWIP_SRC)
+
+# lwIP's sources exist once fetched.
+$(LWIP_C): | $(LWIP_STAMP) ;
+$(BUILD)/lwip/core/%.o: $(LWIP_SRC)/src/core/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(LWIP_CFLAGS) -c -o $@ $<
+
+$(BUILD)/lwip/netif/%.o: $(LWIP_SRC)/src/netif/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(LWIP_CFLAGS) -c -o $@ $<
+
+$(BUILD)/lwip/port/%.o: lwip/%.c | $(LWIP_STAMP)
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(GUEST_CFLAGS) -mgeneral-regs-only $(LWIP_INCLUDES) -c -o $@ $<
+
+$(LWIP_LIB): $(LWIP_OBJS) $(LWIP_PORT_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
 $(MFTGEN): tools/skiff-mft.c
 	@mkdir -p $(dir $@)
 	$(say) CC $@
@@ -164,11 +208,15 @@ $(BUILD)/tests/guest/%.hvt: tests/guest/%.c $$(wildcard tests/guest/%.json) $(BI
 		-m $(or $(wildcard tests/guest/$*.json),tests/guest/none.json) -o $@ $< \
 		$(GUEST_TEST_CFLAGS) $(GUEST_CFLAGS_$*) $(call kernel_cflags,$*)
 
+# An example that includes skiff_lwip.h is a lwIP unikernel: built with lwIP's headers and
+# linked with liblwip.a, as the README shows.
+lwip_example = $(shell grep -l '"skiff_lwip.h"' examples/$(1)/app.c 2>/dev/null)
 $(BUILD)/examples/%.hvt: examples/%/app.c examples/%/manifest.json $(BINDINGS_LIB) $(MFTGEN) \
-		$(LDSCRIPT) tools/skiff-cc
+		$(LDSCRIPT) tools/skiff-cc $$(if $$(call lwip_example,$$*),$(LWIP_LIB))
 	@mkdir -p $(dir $@)
 	$(say) UNIKERN $@
-	$(Q)$(SKIFF_CC) -m examples/$*/manifest.json -o $@ $<
+	$(Q)$(SKIFF_CC) -m examples/$*/manifest.json -o $@ $< \
+		$(if $(call lwip_example,$*),$(LWIP_INCLUDES) $(LWIP_LIB))
 
 # ---- unit tests (cmocka): tests/unit/test_X.c links only the modules it names ----
 UNIT_CFLAGS := $(WARN) -Wno-write-strings -Wno-cast-qual -O1 -g -D_GNU_SOURCE -Iinclude -Itender -MMD -MP $(SANITIZE)
@@ -225,9 +273,9 @@ $(MKBADELF): tests/badelf/mkbadelf.c
 	$(say) CC $@
 	$(Q)$(HOSTCC) $(WARN) -O1 -g -D_GNU_SOURCE -Iinclude -o $@ $<
 
-# ---- test VM (tests/vm/run): its /init, the test unikernels and, on aarch64, the
+# ---- test VM (tests/vm/run): its /init, the test unikernels, the examples and, on aarch64, the
 # hand-written guests of tests/aarch64 ----
-VM_TEST_FILES := $(SKIFF) $(BUILD)/tests/vm/init $(GUEST_IMAGES) $(CPUWORK_NATIVE) \
+VM_TEST_FILES := $(SKIFF) $(BUILD)/tests/vm/init $(GUEST_IMAGES) $(EXAMPLES) $(CPUWORK_NATIVE) \
 	$(patsubst tests/$(ARCH)/%.S,$(BUILD)/tests/$(ARCH)/%.hvt,$(wildcard tests/$(ARCH)/*.S))
 
 $(BUILD)/tests/vm/init: tests/vm/init.c tests/vm/setup.c tests/vm/setup.h
@@ -382,7 +430,8 @@ bench-cpu: all $(CPUWORK_NATIVE)
 	$(Q)tools/bench-cpu $(BUILD) build/$(ARCH)-kernel
 
 format:
-	$(Q)clang-format -i $(wildcard include/*.h tender/*.[ch] bindings/*.[ch] tests/*/*.c tools/*.c)
+	$(Q)clang-format -i $(wildcard include/*.h tender/*.[ch] bindings/*.[ch] tests/*/*.c tools/*.c \
+		lwip/*.[ch] lwip/*/*.h examples/*/*.c)
 
 clean:
 	rm -rf build
@@ -393,4 +442,5 @@ clean:
 	bench bench-cpu format clean
 .DELETE_ON_ERROR:
 
--include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(LWIP_PORT_OBJS:.o=.d) \
+	$(UNIT_BINS:=.d)

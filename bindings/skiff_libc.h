@@ -22,6 +22,7 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+int atoi(const char *s);
 
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));

@@ -139,3 +139,19 @@ SKIFF_LIBC char *strchr(const char *s, int c)
             return NULL;
     }
 }
+
+/* Leading white space, an optional sign, decimal digits; like the standard, undefined on
+ * overflow (here: wraps). */
+SKIFF_LIBC int atoi(const char *s)
+{
+    unsigned int v = 0;
+    int neg = 0;
+
+    while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+        s++;
+    if (*s == '-' || *s == '+')
+        neg = *s++ == '-';
+    while (*s >= '0' && *s <= '9')
+        v = v * 10 + (unsigned int)(*s++ - '0');
+    return neg ? (int)-v : (int)v;
+}

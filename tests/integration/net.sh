@@ -117,6 +117,59 @@ for mode in yield spin; do
         -- $IN "$SKIFF" --json --mem=32 --net:service0=tap0 "$G/ringbreak.hvt" $mode
 done
 
+echo "-- lwIP: examples/web, an HTTP/1.1 server on lwIP's raw TCP API, and real clients"
+W=$BUILD/examples/web.hvt
+WEB=http://10.10.0.2
+expect lwip-no-ipv4 64 '^skiff-lwip: --ipv4=ADDR/PREFIX is missing$' -- $IN "$SKIFF" --mem=32 --net:service0=tap0 "$W"
+expect lwip-bad-ipv4 64 '^skiff-lwip: --ipv4= takes ADDR/PREFIX' -- $IN "$SKIFF" --mem=32 --net:service0=tap0 "$W" --ipv4=10.10.0.256/24
+expect lwip-bad-prefix 64 '^skiff-lwip: --ipv4= takes ADDR/PREFIX' -- $IN "$SKIFF" --mem=32 --net:service0=tap0 "$W" --ipv4=10.10.0.2/33
+expect lwip-no-prefix 64 '^skiff-lwip: --ipv4= takes ADDR/PREFIX' -- $IN "$SKIFF" --mem=32 --net:service0=tap0 "$W" --ipv4=10.10.0.2
+expect lwip-bad-gateway 64 '^skiff-lwip: --ipv4-gateway= takes an IPv4 address' -- $IN "$SKIFF" --mem=32 --net:service0=tap0 "$W" --ipv4=10.10.0.2/24 --ipv4-gateway=10.10.0
+if start_server "$TMP/web.log" --net:service0=tap0 "$W" --ipv4=10.10.0.2/24 --ipv4-gateway=10.10.0.1; then
+    grep -q "SERVING $WEB/" "$TMP/web.log" && pass lwip-address || fail lwip-address "$(head -3 "$TMP/web.log")"
+    ping_case lwip-ping -c 5 -i 0.2 -W 2 10.10.0.2
+    ping_case lwip-ping-mtu-frames -c 3 -i 0.2 -W 2 -M do -s 1472 10.10.0.2
+    # The page, byte for byte, and its headers.
+    printf '%s\n' '<!DOCTYPE html>' '<html><head><title>skiff</title></head>' \
+        '<body><p>Hello from a skiff unikernel, served by lwIP.</p></body>' '</html>' >"$TMP/page"
+    if $IN curl -sS --max-time 10 -D "$TMP/headers" -o "$TMP/got" "$WEB/" 2>"$TMP/curl.err" &&
+        cmp -s "$TMP/page" "$TMP/got" && grep -q '^HTTP/1.1 200 OK' "$TMP/headers" &&
+        grep -qi "^Content-Length: $(wc -c <"$TMP/page")" "$TMP/headers"; then
+        pass lwip-curl-page
+    else
+        fail lwip-curl-page "$(cat "$TMP/curl.err" "$TMP/headers" 2>/dev/null | head -5)"
+    fi
+    # Two requests, one connection: curl reuses it (num_connects 0 for the second).
+    got=$($IN curl -sS --max-time 10 -o /dev/null -o /dev/null -w '%{http_code} %{num_connects};' \
+        "$WEB/" "$WEB/" 2>&1)
+    [ "$got" = "200 1;200 0;" ] && pass lwip-keep-alive || fail lwip-keep-alive "curl: $got"
+    got=$($IN curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$WEB/no/such/page" 2>&1)
+    [ "$got" = 404 ] && pass lwip-404 || fail lwip-404 "curl: $got"
+    # 1 MiB: many windows, lwIP's flow control and the send buffer refilled from the sent callback.
+    python3 -c 'import sys
+sys.stdout.buffer.write(b"".join(bytes([97 + k % 26]) * 63 + b"\n" for k in range(16384)))' >"$TMP/big"
+    $IN curl -sS --max-time 30 -o "$TMP/gotbig" "$WEB/big" 2>"$TMP/curl.err" &&
+        cmp -s "$TMP/big" "$TMP/gotbig" && pass lwip-curl-1MiB ||
+        fail lwip-curl-1MiB "$(head -2 "$TMP/curl.err") $(cmp "$TMP/big" "$TMP/gotbig" 2>&1 | head -1)"
+    # Bursts: 500 requests, 10 at a time, a connection each (HTTP/1.0, the server closes), then
+    # 2000 over kept-alive connections; every response complete and the right length.
+    for k in "" -k; do
+        n=$([ -z "$k" ] && echo 500 || echo 2000)
+        $IN timeout 60 ab -q $k -n $n -c 10 -s 10 "$WEB/" >"$TMP/ab" 2>&1
+        if grep -q "^Complete requests: *$n\$" "$TMP/ab" && grep -q '^Failed requests: *0$' "$TMP/ab" &&
+            ! grep -q '^Non-2xx responses' "$TMP/ab"; then
+            pass "lwip-ab$k-$n"
+        else
+            fail "lwip-ab$k-$n" "$(grep -E 'requests|responses|error|apr_' "$TMP/ab" | head -4 | tr '\n' ' ')"
+        fi
+    done
+    $IN curl -sS --max-time 10 -o /dev/null "$WEB/" 2>/dev/null && pass lwip-after-bursts ||
+        fail lwip-after-bursts "no answer after the bursts"
+    stop_server
+else
+    fail lwip-web "server did not start"
+fi
+
 echo "-- a tap in use"
 if start_server "$TMP/busy.log" --net:service0=tap0 "$G/ping.hvt" 10.10.0.2; then
     expect net-tap-busy 69 'cannot attach interface: tap0: already in use' -- $IN "$SKIFF" --net:service0=tap0 "$G/ping.hvt" 10.10.0.2
