@@ -37,27 +37,45 @@ struct web_conn {
     int idle;        /* polls since the last progress */
 };
 
-/* Case-insensitive: does the header block h[0..len) have a line "name: value"? */
-static int has_header(const char *h, size_t len, const char *name, const char *value)
+/* The value of header name (case-insensitive) in the request head h[0..len), without the
+ * spaces around it, or NULL; *vlen receives its length. */
+static const char *header(const char *h, size_t len, const char *name, size_t *vlen)
 {
-    size_t nl = strlen(name), vl = strlen(value);
+    size_t nl = strlen(name);
 
-    for (size_t i = 0; i + nl + 1 + vl <= len; i++) {
-        if (i > 0 && h[i - 1] != '\n')
+    for (size_t i = 0; i + nl + 3 <= len; i++) {
+        size_t j = 0, k, e;
+
+        if (i == 0 || h[i - 1] != '\n')
             continue;
-        size_t j = 0, k;
         while (j < nl && (h[i + j] | 0x20) == (name[j] | 0x20))
             j++;
         if (j < nl || h[i + nl] != ':')
             continue;
         for (k = i + nl + 1; k < len && h[k] == ' '; k++)
             ;
-        for (j = 0; j < vl && k + j < len && (h[k + j] | 0x20) == (value[j] | 0x20); j++)
+        for (e = k; e < len && h[e] != '\r'; e++)
             ;
-        if (j == vl && k + j < len && (h[k + j] == '\r' || h[k + j] == ' ' || h[k + j] == ','))
-            return 1;
+        while (e > k && h[e - 1] == ' ')
+            e--;
+        *vlen = e - k;
+        return h + k;
     }
-    return 0;
+    return NULL;
+}
+
+/* Does header name hold exactly value (case-insensitive)? */
+static int header_is(const char *h, size_t len, const char *name, const char *value)
+{
+    size_t vlen, n = strlen(value);
+    const char *v = header(h, len, name, &vlen);
+
+    if (!v || vlen != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((v[i] | 0x20) != (value[i] | 0x20))
+            return 0;
+    return 1;
 }
 
 /* Queues a response: status line, headers, then body[0..len) unless head_only. */
@@ -84,7 +102,7 @@ static void respond(struct web_conn *c, int status, const char *reason, const ch
 static int next_request(struct web_conn *c)
 {
     const char *r = c->req, *end = NULL;
-    size_t line, head, target, tlen;
+    size_t line, head, target, tlen, vlen;
     int get, head_only;
 
     for (size_t i = 0; i + 4 <= c->req_len; i++)
@@ -104,16 +122,14 @@ static int next_request(struct web_conn *c)
         ;
     /* The request line must end " HTTP/1.x"; a body is not something this server takes. */
     if (line < 9 || memcmp(r + line - 9, " HTTP/1.", 8) != 0 ||
-        (r[line - 1] != '0' && r[line - 1] != '1') ||
-        has_header(r, head, "Transfer-Encoding", "chunked") ||
-        (has_header(r, head, "Content-Length", "") &&
-         !has_header(r, head, "Content-Length", "0"))) {
+        (r[line - 1] != '0' && r[line - 1] != '1') || header(r, head, "Transfer-Encoding", &vlen) ||
+        (header(r, head, "Content-Length", &vlen) && !header_is(r, head, "Content-Length", "0"))) {
         c->close_after = 1;
         respond(c, 400, "Bad Request", "text/plain", bad_request, sizeof(bad_request) - 1, 0);
     } else {
         c->http10 = r[line - 1] == '0';
-        c->close_after = c->http10 ? !has_header(r, head, "Connection", "keep-alive")
-                                   : has_header(r, head, "Connection", "close");
+        c->close_after = c->http10 ? !header_is(r, head, "Connection", "keep-alive")
+                                   : header_is(r, head, "Connection", "close");
         if (!target)
             respond(c, 405, "Method Not Allowed", "text/plain", not_allowed,
                     sizeof(not_allowed) - 1, 0);

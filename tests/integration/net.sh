@@ -143,8 +143,21 @@ if start_server "$TMP/web.log" --net:service0=tap0 "$W" --ipv4=10.10.0.2/24 --ip
     got=$($IN curl -sS --max-time 10 -o /dev/null -o /dev/null -w '%{http_code} %{num_connects};' \
         "$WEB/" "$WEB/" 2>&1)
     [ "$got" = "200 1;200 0;" ] && pass lwip-keep-alive || fail lwip-keep-alive "curl: $got"
-    got=$($IN curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$WEB/no/such/page" 2>&1)
-    [ "$got" = 404 ] && pass lwip-404 || fail lwip-404 "curl: $got"
+    # HTTP/1.0 without keep-alive: the server closes after each response.
+    got=$($IN curl -sS --http1.0 --max-time 10 -o /dev/null -o /dev/null \
+        -w '%{http_code} %{num_connects};' "$WEB/" "$WEB/" 2>&1)
+    [ "$got" = "200 1;200 1;" ] && pass lwip-http10-close || fail lwip-http10-close "curl: $got"
+    # status NAME EXPECTED CURL_ARGS...: the status code curl sees.
+    status() {
+        local name=$1 want=$2 got
+        shift 2
+        got=$($IN curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$@" 2>&1)
+        [ "$got" = "$want" ] && pass "$name" || fail "$name" "curl $*: $got, expected $want"
+    }
+    status lwip-404 404 "$WEB/no/such/page"
+    status lwip-head 200 -I "$WEB/"
+    status lwip-405 405 -X DELETE "$WEB/"
+    status lwip-body-refused 400 -d x=1 "$WEB/"
     # 1 MiB: many windows, lwIP's flow control and the send buffer refilled from the sent callback.
     python3 -c 'import sys
 sys.stdout.buffer.write(b"".join(bytes([97 + k % 26]) * 63 + b"\n" for k in range(16384)))' >"$TMP/big"
