@@ -233,6 +233,9 @@ UNIT_LIBS_elf := -lelf
 UNIT_LIBS_elf_notes := -lelf
 UNIT_DEPS_seccomp_prog := tender/seccomp_prog.c
 UNIT_DEPS_sandbox := tender/sandbox.c tender/seccomp_prog.c tender/stop.c tender/error.c
+# lwIP's command-line options, with lwIP's headers (and its byte-order helpers from def.c).
+UNIT_DEPS_lwip_args := lwip/skiff_lwip_args.c $(LWIP_SRC)/src/core/def.c
+UNIT_CFLAGS_lwip_args := -Ilwip -Ibindings -I$(LWIP_SRC)/src/include
 UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
 ifneq ($(ARCH),x86_64)
 UNIT_TESTS := $(filter-out test_pagetable,$(UNIT_TESTS))
@@ -242,7 +245,7 @@ UNIT_BINS := $(UNIT_TESTS:%=$(BUILD)/tests/unit/%)
 $(BUILD)/tests/unit/test_%: tests/unit/test_%.c $$(UNIT_DEPS_$$*)
 	@mkdir -p $(dir $@)
 	$(say) CC $@
-	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $(filter %.c,$^) -lcmocka $(UNIT_LIBS_$*)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_CFLAGS_$*) -o $@ $(filter %.c,$^) -lcmocka $(UNIT_LIBS_$*)
 
 # How long installing the seccomp filter takes (no KVM needed): the tender's own sandbox code.
 $(BUILD)/tools/sandbox-time: tools/sandbox-time.c tender/sandbox.c tender/seccomp_prog.c \

@@ -1,8 +1,8 @@
 /* skiff_libc.h: the small C library subset the skiff bindings offer to unikernels. */
 /*
- * Standard names and semantics, so code written against <string.h> and <stdio.h> builds when
- * it includes this header instead. Every function is a weak symbol: an application that
- * brings its own C library overrides them without link conflicts.
+ * Standard names and semantics, so code written against <string.h> and <stdio.h> (and atoi
+ * from <stdlib.h>) builds when it includes this header instead. Every function is a weak
+ * symbol: an application that brings its own C library overrides them without link conflicts.
  * printf() writes to the console (one PUTS per 256 bytes of output); formats: %d %i %u %x %X
  * %o %s %c %p %%, flags '-' and '0', width and precision (number or '*'), modifiers hh h l ll
  * z j t. No floating point.
