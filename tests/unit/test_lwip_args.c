@@ -42,6 +42,17 @@ static void test_missing(void **state)
                         "--ipv4=ADDR/PREFIX is missing");
 }
 
+/* Each of the n command lines in bad must be refused with msg. */
+static void expect_refused(const char *const *bad, size_t n, const char *msg)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *got = skiff_lwip_parse_args(bad[i], &cfg);
+        if (!got)
+            fail_msg("%s: accepted", bad[i]);
+        assert_string_equal(got, msg);
+    }
+}
+
 static void test_bad_addresses(void **state)
 {
     static const char *const bad[] = {
@@ -64,12 +75,8 @@ static void test_bad_addresses(void **state)
     };
 
     (void)state;
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        const char *msg = skiff_lwip_parse_args(bad[i], &cfg);
-        if (!msg)
-            fail_msg("%s: accepted", bad[i]);
-        assert_string_equal(msg, "--ipv4= takes ADDR/PREFIX (a dotted quad, a prefix of 1-32)");
-    }
+    expect_refused(bad, sizeof(bad) / sizeof(bad[0]),
+                   "--ipv4= takes ADDR/PREFIX (a dotted quad, a prefix of 1-32)");
 }
 
 static void test_bad_gateways(void **state)
@@ -78,12 +85,8 @@ static void test_bad_gateways(void **state)
                                       "--ipv4-gateway=10.0.0.1/24", "--ipv4-gateway=10.0.0.300"};
 
     (void)state;
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        const char *msg = skiff_lwip_parse_args(bad[i], &cfg);
-        if (!msg)
-            fail_msg("%s: accepted", bad[i]);
-        assert_string_equal(msg, "--ipv4-gateway= takes an IPv4 address (a dotted quad)");
-    }
+    expect_refused(bad, sizeof(bad) / sizeof(bad[0]),
+                   "--ipv4-gateway= takes an IPv4 address (a dotted quad)");
 }
 
 int main(void)
