@@ -122,19 +122,12 @@ CPUWORK_NATIVE := $(BUILD)/tools/cpuwork-native
 # ---- test unikernels: tests/guest/[ARCH/]NAME.c [+ NAME.json manifest] -> NAME.hvt ----
 GUEST_TESTS := $(patsubst tests/guest/%.c,%,$(wildcard tests/guest/*.c tests/guest/$(ARCH)/*.c))
 GUEST_IMAGES := $(GUEST_TESTS:%=$(BUILD)/tests/guest/%.hvt)
-# These test how the tender meets HLT and a triple fault, which only CPL0 code can cause.
-CPL0_TESTS := x86_64/hlt x86_64/triplefault
+# What differs between the guests (CPL0_TESTS, SSE_TESTS, GUEST_CFLAGS_NAME) lives with them.
+include tests/guest/flags.mk
 guest_mode = $(if $(filter x86_64,$(ARCH)),--mode=$(if $(filter $(1),$(CPL0_TESTS)),kernel,$\
 	$(GUEST_MODE)))
-# At CPL0, nested KVM cannot emulate SSE (docs/user-mode.md), which GCC uses freely for struct
-# copies and vectorised loops; so kernel-mode test images but fpu and memtouch (whose own asm
-# uses SSE; both run in user mode only) keep to general registers, and the kernel-mode suite
-# tests the bindings rather than the host.
 kernel_cflags = $(if $(filter --mode=kernel,$(call guest_mode,$(1))),$\
-	$(if $(filter fpu x86_64/memtouch,$(1)),,-mgeneral-regs-only))
-# cpuwork is also built for the host (tools/bench-cpu); general registers only, so that the
-# same code runs at CPL0 on nested KVM, which cannot emulate SSE.
-GUEST_CFLAGS_cpuwork := -mgeneral-regs-only
+	$(if $(filter $(SSE_TESTS),$(1)),,-mgeneral-regs-only))
 # Tests that send raw hypercalls (blk.c) use the bindings' arch hooks, found the same way.
 GUEST_TEST_CFLAGS += -DSKIFF_ARCH_H='"arch_$(ARCH).h"'
 
@@ -201,7 +194,7 @@ $(MFTGEN): tools/skiff-mft.c
 # A unikernel is built the way users build theirs: with tools/skiff-cc.
 SKIFF_CC := ARCH=$(ARCH) CROSS_COMPILE=$(CROSS_COMPILE) SKIFF_BUILD=$(BUILD) tools/skiff-cc
 $(BUILD)/tests/guest/%.hvt: tests/guest/%.c $$(wildcard tests/guest/%.json) $(BINDINGS_LIB) \
-		$(MFTGEN) $(LDSCRIPT) tools/skiff-cc
+		$(MFTGEN) $(LDSCRIPT) tools/skiff-cc tests/guest/flags.mk
 	@mkdir -p $(dir $@)
 	$(say) UNIKERN $@
 	$(Q)$(SKIFF_CC) $(call guest_mode,$*) \

@@ -6,33 +6,26 @@ G=$BUILD/tests/guest
 word() { printf '%016x' $(( ($1 << 56) | ($2 << 16) | $3 )); }
 at() { od -An -t x8 -j "$2" -N 8 "$1" | tr -d ' '; }
 
-truncate -s 1M "$TMP/disk.img"
+# The cases of tests/cases/block.txt; afterwards the files must hold what the guest wrote.
 # block 16, word 3 sits at byte 16*512 + 24; block 2047 (the last) word 0 at 2047*512
-if ! expect blk-512 0 'capacity 1048576 block_size 512' 'SUCCESS' -- "$SKIFF" --mem=32 --block:storage="$TMP/disk.img" "$G/blk.hvt"; then
-    : # reported by expect
-elif [ "$(at "$TMP/disk.img" $((16 * 512 + 24)))" = "$(word 0 16 3)" ] &&
-    [ "$(at "$TMP/disk.img" $((2047 * 512)))" = "$(word 0 2047 0)" ]; then
-    pass blk-file-holds-writes
-else
-    fail blk-file-holds-writes "backing file lacks the guest's pattern"
-fi
-
-truncate -s 1M "$TMP/abort.img"
-expect blk-abort 255 'solo5_abort' -- "$SKIFF" --mem=32 --block:storage="$TMP/abort.img" "$G/blk.hvt" abort &&
-{ [ "$(at "$TMP/abort.img" $((2047 * 512)))" = "$(word 0 2047 0)" ] && pass blk-abort-writes-kept || fail blk-abort-writes-kept "last write lost"; }
-
-truncate -s 2M "$TMP/disk4k.img"
-expect blk-4096 0 'block_size 4096' 'SUCCESS' -- "$SKIFF" --mem=32 --block-sector-size:storage=4096 --block:storage="$TMP/disk4k.img" "$G/blk.hvt"
-
-truncate -s 1M "$TMP/d0.img"
-truncate -s 512K "$TMP/d1.img"
-if ! expect blk-two-disks 0 'disk0: handle 1' 'disk1: handle 2' 'SUCCESS' -- "$SKIFF" --mem=32 --block:disk0="$TMP/d0.img" --block:disk1="$TMP/d1.img" "$G/blk2.hvt"; then
-    :
-elif [ "$(at "$TMP/d1.img" $((32 * 512)))" = "$(word 1 32 0)" ] && [ "$(at "$TMP/d0.img" $((32 * 512)))" = "$(word 0 32 0)" ]; then
-    pass blk-two-disks-separate
-else
-    fail blk-two-disks-separate "disk contents mixed up"
-fi
+after_blk_512() {
+    if [ "$(at "$TMP/disk.img" $((16 * 512 + 24)))" = "$(word 0 16 3)" ] &&
+        [ "$(at "$TMP/disk.img" $((2047 * 512)))" = "$(word 0 2047 0)" ]; then
+        pass blk-file-holds-writes
+    else
+        fail blk-file-holds-writes "backing file lacks the guest's pattern"
+    fi
+}
+after_blk_abort() {
+    [ "$(at "$TMP/abort.img" $((2047 * 512)))" = "$(word 0 2047 0)" ] && pass blk-abort-writes-kept ||
+        fail blk-abort-writes-kept "last write lost"
+}
+after_blk_two_disks() {
+    [ "$(at "$TMP/d1.img" $((32 * 512)))" = "$(word 1 32 0)" ] &&
+        [ "$(at "$TMP/d0.img" $((32 * 512)))" = "$(word 0 32 0)" ] && pass blk-two-disks-separate ||
+        fail blk-two-disks-separate "disk contents mixed up"
+}
+run_cases block
 
 echo "-- bad setups"
 expect blk-not-attached 64 "^skiff: device 'storage' of type BLOCK_BASIC declared but not attached; all declared devices must be attached" -- "$SKIFF" --mem=32 "$G/blk.hvt"
