@@ -82,7 +82,8 @@ GUEST_CFLAGS := $(WARN) -O2 -g -ffreestanding -fno-pie -fstack-protector-strong 
 	-fno-asynchronous-unwind-tables -Iinclude -Ibindings -MMD -MP
 ifeq ($(ARCH),x86_64)
 # GCC's x86_64 default reads the canary from %fs:40, which faults before TLS is set up.
-GUEST_CFLAGS += -mno-red-zone -mcmodel=small -mstack-protector-guard=global
+GUEST_ARCH_CFLAGS := -mno-red-zone -mcmodel=small -mstack-protector-guard=global
+GUEST_CFLAGS += $(GUEST_ARCH_CFLAGS)
 BINDINGS_CFLAGS := -mgeneral-regs-only
 endif
 ifeq ($(ARCH),aarch64)
@@ -95,6 +96,25 @@ BINDINGS_SRCS := $(filter-out %_x86_64.c %_aarch64.c %_x86_64.S %_aarch64.S, \
 BINDINGS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(BINDINGS_SRCS)))
 BINDINGS_LIB := $(BUILD)/bindings/libskiff.a
 LDSCRIPT := bindings/skiff_$(ARCH).lds
+
+# ---- C library (docs/libc.md): musl from Debian's source package, fetched and hash-checked by
+# tools/fetch-src (never committed), built as a static libc.a for the guest with its system
+# calls sent to libc/ (libc/overlay/syscall_arch.h); skiff-cc --libc links both ----
+MUSL_VERSION := 1.2.3-1
+MUSL_SHA256 := 7d5b0b6062521e4627e099e4c9dc8248d32a30285e959b7eecaa780cf8cfd4a4
+MUSL_SRC := build/src/musl
+LIBC_DIR := $(BUILD)/libc
+LIBC_A := $(LIBC_DIR)/lib/libc.a
+LIBC_GLUE := $(LIBC_DIR)/lib/libskiff-libc.a
+LIBC_FILES := $(LIBC_A) $(LIBC_GLUE)
+# musl chooses its own optimisation and warnings; these are the guest's code-model flags.
+MUSL_CFLAGS := -ffreestanding -fno-pie -fstack-protector-strong -fno-asynchronous-unwind-tables \
+	$(GUEST_ARCH_CFLAGS) -iquote $(CURDIR)/libc/overlay
+# The glue is built against musl's headers; general registers only, like the bindings.
+LIBC_GLUE_CFLAGS := $(WARN) -O2 -g -D_GNU_SOURCE -ffreestanding -fno-pie -fstack-protector-strong \
+	-fno-asynchronous-unwind-tables $(GUEST_ARCH_CFLAGS) -mgeneral-regs-only \
+	-nostdinc -isystem $(LIBC_DIR)/include -Iinclude -Ilibc -MMD -MP
+LIBC_GLUE_OBJS := $(patsubst libc/%.c,$(LIBC_DIR)/glue/%.o,$(wildcard libc/*.c))
 
 # ---- tools ----
 SKIFF := $(BUILD)/skiff
@@ -110,20 +130,23 @@ guest_mode = $(if $(filter x86_64,$(ARCH)),--mode=$(if $(filter $(1),$(CPL0_TEST
 	$(GUEST_MODE)))
 # At CPL0, nested KVM cannot emulate SSE (docs/user-mode.md), which GCC uses freely for struct
 # copies and vectorised loops; so kernel-mode test images but fpu and memtouch (whose own asm
-# uses SSE; both run in user mode only) keep to general registers, and the kernel-mode suite
-# tests the bindings rather than the host.
+# uses SSE; both run in user mode only) and libc (musl passes doubles in SSE registers, so it
+# cannot be built without them; docs/libc.md) keep to general registers, and the kernel-mode
+# suite tests the bindings rather than the host.
 kernel_cflags = $(if $(filter --mode=kernel,$(call guest_mode,$(1))),$\
-	$(if $(filter fpu x86_64/memtouch,$(1)),,-mgeneral-regs-only))
+	$(if $(filter fpu libc x86_64/memtouch,$(1)),,-mgeneral-regs-only))
 # cpuwork is also built for the host (tools/bench-cpu); general registers only, so that the
 # same code runs at CPL0 on nested KVM, which cannot emulate SSE.
 GUEST_CFLAGS_cpuwork := -mgeneral-regs-only
+# libc links the C library (docs/libc.md).
+GUEST_CFLAGS_libc := --libc
 # Tests that send raw hypercalls (blk.c) use the bindings' arch hooks, found the same way.
 GUEST_TEST_CFLAGS += -DSKIFF_ARCH_H='"arch_$(ARCH).h"'
 
 # ---- examples: examples/NAME/app.c + manifest.json -> NAME.hvt, built as the README shows ----
 EXAMPLES := $(patsubst examples/%/app.c,$(BUILD)/examples/%.hvt,$(wildcard examples/*/app.c))
 
-all: $(SKIFF) $(BINDINGS_LIB) $(MFTGEN) $(GUEST_IMAGES) $(CPUWORK_NATIVE) $(EXAMPLES)
+all: $(SKIFF) $(BINDINGS_LIB) $(LIBC_FILES) $(MFTGEN) $(GUEST_IMAGES) $(CPUWORK_NATIVE) $(EXAMPLES)
 
 # Relinked when the Makefile changes, so that a change of STATIC or of the flags takes effect.
 $(SKIFF): $(TENDER_OBJS) Makefile
@@ -149,6 +172,33 @@ $(BINDINGS_LIB): $(BINDINGS_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
+# fetch-src does nothing when the sources are already there, at this version and hash.
+$(MUSL_SRC)/.skiff-fetched: Makefile tools/fetch-src
+	$(Q)tools/fetch-src musl $(MUSL_VERSION) $(MUSL_SHA256) $(MUSL_SRC)
+
+# Out of musl's tree, in $(LIBC_DIR)/obj. The two objects deleted from libc.a would enter
+# Linux (__set_thread_area) or clash with the bindings' stack protector (__stack_chk_fail,
+# __stack_chk_guard); libc/start.c replaces them.
+$(LIBC_A): $(MUSL_SRC)/.skiff-fetched libc/overlay/syscall_arch.h
+	$(say) MUSL $@
+	$(Q)rm -rf $(LIBC_DIR)/obj $(LIBC_DIR)/include $@ && mkdir -p $(LIBC_DIR)/obj $(dir $@)
+	$(Q)cd $(LIBC_DIR)/obj && $(CURDIR)/$(MUSL_SRC)/configure --prefix=$(CURDIR)/$(LIBC_DIR) \
+		--disable-shared CC="$(CC)" CROSS_COMPILE="$(CROSS_COMPILE)" \
+		CFLAGS="$(MUSL_CFLAGS)" >configure.log 2>&1 || { cat configure.log; exit 1; }
+	$(Q)$(SUBMAKE) -C $(LIBC_DIR)/obj lib/libc.a install-headers >$(LIBC_DIR)/obj/build.log 2>&1 \
+		|| { tail -20 $(LIBC_DIR)/obj/build.log; exit 1; }
+	$(Q)cp $(LIBC_DIR)/obj/lib/libc.a $@.tmp && \
+		$(CROSS_COMPILE)ar d $@.tmp __set_thread_area.o __stack_chk_fail.o && mv $@.tmp $@
+
+$(LIBC_DIR)/glue/%.o: libc/%.c $(LIBC_A)
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(LIBC_GLUE_CFLAGS) -c -o $@ $<
+
+$(LIBC_GLUE): $(LIBC_GLUE_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
 $(MFTGEN): tools/skiff-mft.c
 	@mkdir -p $(dir $@)
 	$(say) CC $@
@@ -163,6 +213,8 @@ $(BUILD)/tests/guest/%.hvt: tests/guest/%.c $$(wildcard tests/guest/%.json) $(BI
 	$(Q)$(SKIFF_CC) $(call guest_mode,$*) \
 		-m $(or $(wildcard tests/guest/$*.json),tests/guest/none.json) -o $@ $< \
 		$(GUEST_TEST_CFLAGS) $(GUEST_CFLAGS_$*) $(call kernel_cflags,$*)
+
+$(BUILD)/tests/guest/libc.hvt: $(LIBC_FILES)
 
 $(BUILD)/examples/%.hvt: examples/%/app.c examples/%/manifest.json $(BINDINGS_LIB) $(MFTGEN) \
 		$(LDSCRIPT) tools/skiff-cc
@@ -382,7 +434,8 @@ bench-cpu: all $(CPUWORK_NATIVE)
 	$(Q)tools/bench-cpu $(BUILD) build/$(ARCH)-kernel
 
 format:
-	$(Q)clang-format -i $(wildcard include/*.h tender/*.[ch] bindings/*.[ch] tests/*/*.c tools/*.c)
+	$(Q)clang-format -i $(wildcard include/*.h tender/*.[ch] bindings/*.[ch] libc/*.[ch] libc/overlay/*.h \
+		tests/*/*.c tools/*.c)
 
 clean:
 	rm -rf build
@@ -393,4 +446,4 @@ clean:
 	bench bench-cpu format clean
 .DELETE_ON_ERROR:
 
--include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(UNIT_BINS:=.d)
+-include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(LIBC_GLUE_OBJS:.o=.d) $(UNIT_BINS:=.d)

@@ -44,6 +44,23 @@ else
     expect fpu 0 '^SUCCESS$' -- "$SKIFF" --mem=32 "$G/fpu.hvt"
 fi
 
+# The C library (musl, docs/libc.md): stdio with floating point, malloc, stdlib, time, and the
+# exit status from main's return or exit(). Built with SSE (musl cannot be built without it),
+# so in kernel mode the same host limit as fpu's applies.
+LIBC_OUT=('^printf pi 3\.142 0\.5$' '^malloc 200 blocks$' '^qsort -20\.\.43 strtol 511 strtod 325\.00$'
+    '^time [0-9]+$' '^SUCCESS$' '!FAILURE')
+timeout -k 5 "$CASE_TIMEOUT" "$SKIFF" --mem=32 "$G/libc.hvt" >"$TMP/out" 2>&1
+st=$?
+if [ "$GUEST_MODE" = kernel ] && [ $st = 83 ] && grep -q 'emulat' "$TMP/out"; then
+    printf '  skip libc: host cannot emulate SSE at CPL0 (%s)\n' "$(grep -m1 emulat "$TMP/out")"
+else
+    expect libc 0 "${LIBC_OUT[@]}" '^Solo5: solo5_exit\(0\) called$' -- "$SKIFF" --mem=32 "$G/libc.hvt"
+    expect libc-return 7 '^SUCCESS$' '^Solo5: solo5_exit\(7\) called$' \
+        -- "$SKIFF" --mem=32 "$G/libc.hvt" 7
+    expect libc-exit 3 '^SUCCESS$' '^Solo5: solo5_exit\(3\) called$' \
+        -- "$SKIFF" --mem=32 "$G/libc.hvt" exit 3
+fi
+
 # CPU-bound work gives the same checksums as the host build of the same code (small size:
 # at CPL0 each instruction is emulated).
 if [ -x "$BUILD/tools/cpuwork-native" ]; then
