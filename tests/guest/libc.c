@@ -59,6 +59,7 @@ static void check_malloc(void)
         ok = p != NULL && ((unsigned char *)p)[12345] == 0;
         free(p);
     }
+    check(malloc((size_t)1 << 30) == NULL, "malloc beyond the heap");
     check(ok, "malloc/realloc/free");
     printf("malloc %d blocks\n", N);
 }
@@ -129,8 +130,11 @@ int main(int argc, char **argv)
     if (failures)
         return 1;
     printf("SUCCESS\n");
-    /* "exit N" ends through exit(N); otherwise main's return value (argv: "libc exit 3"). */
+    /* "exit N" ends through exit(N), "abort" through abort(); otherwise main's return value
+     * (argv: "libc exit 3"). */
     if (argc == 3 && strcmp(argv[1], "exit") == 0)
         exit(atoi(argv[2]));
+    if (argc == 2 && strcmp(argv[1], "abort") == 0)
+        abort();
     return argc > 1 ? atoi(argv[1]) : 0;
 }

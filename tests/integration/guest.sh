@@ -59,6 +59,8 @@ else
         -- "$SKIFF" --mem=32 "$G/libc.hvt" 7
     expect libc-exit 3 '^SUCCESS$' '^Solo5: solo5_exit\(3\) called$' \
         -- "$SKIFF" --mem=32 "$G/libc.hvt" exit 3
+    expect libc-abort 255 '^SUCCESS$' '^Solo5: solo5_abort\(\) called$' \
+        -- "$SKIFF" --mem=32 "$G/libc.hvt" abort
 fi
 
 # CPU-bound work gives the same checksums as the host build of the same code (small size:
