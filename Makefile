@@ -82,7 +82,8 @@ GUEST_CFLAGS := $(WARN) -O2 -g -ffreestanding -fno-pie -fstack-protector-strong 
 	-fno-asynchronous-unwind-tables -Iinclude -Ibindings -MMD -MP
 ifeq ($(ARCH),x86_64)
 # GCC's x86_64 default reads the canary from %fs:40, which faults before TLS is set up.
-GUEST_CFLAGS += -mno-red-zone -mcmodel=small -mstack-protector-guard=global
+GUEST_ARCH_CFLAGS := -mno-red-zone -mcmodel=small -mstack-protector-guard=global
+GUEST_CFLAGS += $(GUEST_ARCH_CFLAGS)
 BINDINGS_CFLAGS := -mgeneral-regs-only
 endif
 ifeq ($(ARCH),aarch64)
@@ -114,6 +115,26 @@ LWIP_LIB := $(BUILD)/lwip/liblwip.a
 LWIP_INCLUDES := -Ilwip/libc -Ilwip -I$(LWIP_SRC)/src/include
 LWIP_CFLAGS := $(filter-out -Werror,$(GUEST_CFLAGS)) -mgeneral-regs-only $(LWIP_INCLUDES)
 
+# ---- C library (docs/libc.md): musl from Debian's source package, fetched and hash-checked by
+# tools/fetch-src (never committed), built as a static libc.a for the guest with its system
+# calls sent to libc/ (libc/overlay/syscall_arch.h); skiff-cc --libc links both ----
+MUSL_VERSION := 1.2.3-1
+MUSL_SHA256 := 7d5b0b6062521e4627e099e4c9dc8248d32a30285e959b7eecaa780cf8cfd4a4
+MUSL_SRC := build/src/musl
+# One build per architecture: musl is built the same for user- and kernel-mode images.
+LIBC_DIR := build/$(ARCH)/libc
+LIBC_A := $(LIBC_DIR)/lib/libc.a
+LIBC_GLUE := $(LIBC_DIR)/lib/libskiff-libc.a
+LIBC_FILES := $(LIBC_A) $(LIBC_GLUE)
+# musl chooses its own optimisation and warnings; these are the guest's code-model flags.
+MUSL_CFLAGS := -ffreestanding -fno-pie -fstack-protector-strong -fno-asynchronous-unwind-tables \
+	$(GUEST_ARCH_CFLAGS) -iquote $(CURDIR)/libc/overlay
+# The glue is built against musl's headers; general registers only, like the bindings.
+LIBC_GLUE_CFLAGS := $(WARN) -O2 -g -D_GNU_SOURCE -ffreestanding -fno-pie -fstack-protector-strong \
+	-fno-asynchronous-unwind-tables $(GUEST_ARCH_CFLAGS) -mgeneral-regs-only \
+	-nostdinc -isystem $(LIBC_DIR)/include -Iinclude -Ilibc -MMD -MP
+LIBC_GLUE_OBJS := $(patsubst libc/%.c,$(LIBC_DIR)/glue/%.o,$(wildcard libc/*.c))
+
 # ---- tools ----
 SKIFF := $(BUILD)/skiff
 MFTGEN := $(BUILD)/tools/skiff-mft
@@ -134,7 +155,8 @@ GUEST_TEST_CFLAGS += -DSKIFF_ARCH_H='"arch_$(ARCH).h"'
 # ---- examples: examples/NAME/app.c + manifest.json -> NAME.hvt, built as the README shows ----
 EXAMPLES := $(patsubst examples/%/app.c,$(BUILD)/examples/%.hvt,$(wildcard examples/*/app.c))
 
-all: $(SKIFF) $(BINDINGS_LIB) $(LWIP_LIB) $(MFTGEN) $(GUEST_IMAGES) $(CPUWORK_NATIVE) $(EXAMPLES)
+all: $(SKIFF) $(BINDINGS_LIB) $(LWIP_LIB) $(LIBC_FILES) $(MFTGEN) $(GUEST_IMAGES) \
+	$(CPUWORK_NATIVE) $(EXAMPLES)
 
 # Relinked when the Makefile changes, so that a change of STATIC or of the flags takes effect.
 $(SKIFF): $(TENDER_OBJS) Makefile
@@ -186,6 +208,34 @@ $(LWIP_LIB): $(LWIP_OBJS) $(LWIP_PORT_OBJS)
 	$(say) AR $@
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
+# fetch-src does nothing when the sources are already there, at this version and hash.
+$(MUSL_SRC)/.skiff-fetched: Makefile tools/fetch-src
+	$(Q)tools/fetch-src musl $(MUSL_VERSION) $(MUSL_SHA256) $(MUSL_SRC)
+
+# Out of musl's tree, in $(LIBC_DIR)/obj, on every CPU (1,341 files: minutes, once per
+# architecture; make check does not wait for them twice). The two objects deleted from libc.a would enter
+# Linux (__set_thread_area) or clash with the bindings' stack protector (__stack_chk_fail,
+# __stack_chk_guard); libc/start.c replaces them.
+$(LIBC_A): $(MUSL_SRC)/.skiff-fetched libc/overlay/syscall_arch.h
+	$(say) MUSL $@
+	$(Q)rm -rf $(LIBC_DIR)/obj $(LIBC_DIR)/include $@ && mkdir -p $(LIBC_DIR)/obj $(dir $@)
+	$(Q)cd $(LIBC_DIR)/obj && $(CURDIR)/$(MUSL_SRC)/configure --prefix=$(CURDIR)/$(LIBC_DIR) \
+		--disable-shared CC="$(CC)" CROSS_COMPILE="$(CROSS_COMPILE)" \
+		CFLAGS="$(MUSL_CFLAGS)" >configure.log 2>&1 || { cat configure.log; exit 1; }
+	$(Q)$(SUBMAKE) -j$$(nproc) -C $(LIBC_DIR)/obj lib/libc.a install-headers >$(LIBC_DIR)/obj/build.log 2>&1 \
+		|| { tail -20 $(LIBC_DIR)/obj/build.log; exit 1; }
+	$(Q)cp $(LIBC_DIR)/obj/lib/libc.a $@.tmp && \
+		$(CROSS_COMPILE)ar d $@.tmp __set_thread_area.o __stack_chk_fail.o && mv $@.tmp $@
+
+$(LIBC_DIR)/glue/%.o: libc/%.c $(LIBC_A)
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(LIBC_GLUE_CFLAGS) -c -o $@ $<
+
+$(LIBC_GLUE): $(LIBC_GLUE_OBJS)
+	$(say) AR $@
+	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
+
 $(MFTGEN): tools/skiff-mft.c
 	@mkdir -p $(dir $@)
 	$(say) CC $@
@@ -200,6 +250,8 @@ $(BUILD)/tests/guest/%.hvt: tests/guest/%.c $$(wildcard tests/guest/%.json) $(BI
 	$(Q)$(SKIFF_CC) $(call guest_mode,$*) \
 		-m $(or $(wildcard tests/guest/$*.json),tests/guest/none.json) -o $@ $< \
 		$(GUEST_TEST_CFLAGS) $(GUEST_CFLAGS_$*) $(call kernel_cflags,$*)
+
+$(BUILD)/tests/guest/libc.hvt: $(LIBC_FILES)
 
 # An example that includes skiff_lwip.h is a lwIP unikernel: built with lwIP's headers and
 # linked with liblwip.a, as the README shows.
@@ -427,7 +479,7 @@ bench-cpu: all $(CPUWORK_NATIVE)
 
 format:
 	$(Q)clang-format -i $(wildcard include/*.h tender/*.[ch] bindings/*.[ch] tests/*/*.c tools/*.c \
-		lwip/*.[ch] lwip/*/*.h examples/*/*.c)
+		lwip/*.[ch] lwip/*/*.h examples/*/*.c libc/*.[ch] libc/overlay/*.h)
 
 clean:
 	rm -rf build
@@ -439,4 +491,4 @@ clean:
 .DELETE_ON_ERROR:
 
 -include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(LWIP_PORT_OBJS:.o=.d) \
-	$(UNIT_BINS:=.d)
+	$(LIBC_GLUE_OBJS:.o=.d) $(UNIT_BINS:=.d)

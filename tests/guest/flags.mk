@@ -12,9 +12,13 @@ CPL0_TESTS := x86_64/hlt x86_64/triplefault
 # copies and vectorised loops; so kernel-mode images keep to general registers and the
 # kernel-mode suite tests the bindings rather than the host. fpu and memtouch (whose own asm
 # uses SSE) are the exceptions; their cases run in user mode only, or are skipped where the
-# host cannot emulate (+sse in tests/cases).
-SSE_TESTS := fpu x86_64/memtouch
+# host cannot emulate (+sse in tests/cases). So is libc: musl passes doubles in SSE registers,
+# so it cannot be built without them (docs/libc.md).
+SSE_TESTS := fpu libc x86_64/memtouch
 
 # cpuwork is also built for the host (tools/bench-cpu); general registers only, so that the
 # same code runs at CPL0 on nested KVM, which cannot emulate SSE.
 GUEST_CFLAGS_cpuwork := -mgeneral-regs-only
+
+# libc links the C library (docs/libc.md).
+GUEST_CFLAGS_libc := --libc
