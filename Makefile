@@ -179,8 +179,6 @@ $(BUILD)/bindings/%.o: bindings/%.S
 	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 
 $(BINDINGS_LIB): $(BINDINGS_OBJS)
-	$(say) AR $@
-	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
 # lwIP (see LWIP_SRC above).
 $(LWIP_STAMP):
@@ -205,8 +203,6 @@ $(BUILD)/lwip/port/%.o: lwip/%.c | $(LWIP_STAMP)
 	$(Q)$(CC) $(GUEST_CFLAGS) -mgeneral-regs-only $(LWIP_INCLUDES) -c -o $@ $<
 
 $(LWIP_LIB): $(LWIP_OBJS) $(LWIP_PORT_OBJS)
-	$(say) AR $@
-	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
 # fetch-src does nothing when the sources are already there, at this version and hash.
 $(MUSL_SRC)/.skiff-fetched: Makefile tools/fetch-src
@@ -233,6 +229,9 @@ $(LIBC_DIR)/glue/%.o: libc/%.c $(LIBC_A)
 	$(Q)$(CC) $(LIBC_GLUE_CFLAGS) -c -o $@ $<
 
 $(LIBC_GLUE): $(LIBC_GLUE_OBJS)
+
+# Every static library the guests link is an archive of its prerequisites.
+$(BINDINGS_LIB) $(LWIP_LIB) $(LIBC_GLUE):
 	$(say) AR $@
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
