@@ -152,11 +152,11 @@ kernel_cflags = $(if $(filter --mode=kernel,$(call guest_mode,$(1))),$\
 # Tests that send raw hypercalls (blk.c) use the bindings' arch hooks, found the same way.
 GUEST_TEST_CFLAGS += -DSKIFF_ARCH_H='"arch_$(ARCH).h"'
 
-# ---- examples: examples/NAME/app.c + manifest.json -> NAME.hvt, built as the README shows ----
+# ---- examples: examples/NAME/*.c + manifest.json -> NAME.hvt, built as the README shows ----
 EXAMPLES := $(patsubst examples/%/app.c,$(BUILD)/examples/%.hvt,$(wildcard examples/*/app.c))
 
 all: $(SKIFF) $(BINDINGS_LIB) $(LWIP_LIB) $(LIBC_FILES) $(MFTGEN) $(GUEST_IMAGES) \
-	$(CPUWORK_NATIVE) $(EXAMPLES)
+	$(CPUWORK_NATIVE) $(EXAMPLES) $(WEB_SITE)
 
 # Relinked when the Makefile changes, so that a change of STATIC or of the flags takes effect.
 $(SKIFF): $(TENDER_OBJS) Makefile
@@ -255,12 +255,21 @@ $(BUILD)/tests/guest/libc.hvt: $(LIBC_FILES)
 # An example that includes skiff_lwip.h is a lwIP unikernel: built with lwIP's headers and
 # linked with liblwip.a, as the README shows.
 lwip_example = $(shell grep -l '"skiff_lwip.h"' examples/$(1)/app.c 2>/dev/null)
-$(BUILD)/examples/%.hvt: examples/%/app.c examples/%/manifest.json $(BINDINGS_LIB) $(MFTGEN) \
-		$(LDSCRIPT) tools/skiff-cc $$(if $$(call lwip_example,$$*),$(LWIP_LIB))
+$(BUILD)/examples/%.hvt: examples/%/app.c $$(wildcard examples/%/*.c examples/%/*.h) \
+		examples/%/manifest.json $(BINDINGS_LIB) $(MFTGEN) $(LDSCRIPT) tools/skiff-cc \
+		$$(if $$(call lwip_example,$$*),$(LWIP_LIB) lwip/lwipopts.h)
 	@mkdir -p $(dir $@)
 	$(say) UNIKERN $@
-	$(Q)$(SKIFF_CC) -m examples/$*/manifest.json -o $@ $< \
+	$(Q)$(SKIFF_CC) -m examples/$*/manifest.json -o $@ $(wildcard examples/$*/*.c) \
 		$(if $(call lwip_example,$*),$(LWIP_INCLUDES) $(LWIP_LIB))
+
+# The web example's sample site (examples/web/site), packed by tools/skiff-pack: what make
+# demo and the container images serve.
+WEB_SITE := $(BUILD)/examples/web-site.img
+$(WEB_SITE): tools/skiff-pack $(wildcard examples/web/site/*)
+	@mkdir -p $(dir $@)
+	$(say) PACK $@
+	$(Q)tools/skiff-pack examples/web/site $@ >/dev/null
 
 # ---- unit tests (cmocka): tests/unit/test_X.c links only the modules it names ----
 UNIT_CFLAGS := $(WARN) -Wno-write-strings -Wno-cast-qual -O1 -g -D_GNU_SOURCE -Iinclude -Itender -MMD -MP $(SANITIZE)
@@ -364,13 +373,17 @@ FUZZ_DEPS_hypercall := tests/fuzz/harness.c tender/core.c tender/block.c tender/
 FUZZ_DEPS_ring := tests/fuzz/harness.c tender/net_ring_serve.c tender/core.c tender/block.c \
 	tender/net.c tender/tap_io.c tender/guest_mem.c tender/mft.c tender/stop.c tender/sandbox.c \
 	tender/error.c
+# examples/web's request parser, with its own headers.
+FUZZ_DEPS_http := examples/web/http.c
+FUZZ_CFLAGS_http := -Iexamples/web
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h tests/fuzz/harness.h \
 		$(wildcard include/*.h)
 	@mkdir -p $(dir $@)
 	$(say) FUZZCC $@
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz -o $@ $(filter %.c,$^) $(FUZZ_LIBS_$*)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) -Itests/fuzz -o $@ $(filter %.c,$^) \
+		$(FUZZ_LIBS_$*)
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -429,7 +442,7 @@ check-deps:
 # ELF-loader and container tests do not depend on the mode).
 check-kernel:
 	$(Q)$(SUBMAKE) GUEST_MODE=kernel all
-	$(Q)tests/run-all --no-unit build/$(ARCH)-kernel guest tender block net
+	$(Q)tests/run-all --no-unit build/$(ARCH)-kernel guest tender block net web
 
 # A statically linked tender for FROM scratch container images (tools/skiff-image).
 static: $(SKIFF)
