@@ -15,6 +15,7 @@
 #define WEB_REQ_MAX   4096 /* bytes of request head (413 beyond), pipelined ones included */
 #define WEB_OUT_MAX   1536 /* response head, or a generated body (the status page) */
 #define WEB_STACK     (256 * 1024) /* left to the stack at the top of the heap */
+#define WEB_LINGER_MS 2000 /* input dropped after a response that ends a connection early */
 #define WEB_EXIT_USAGE 64
 
 _Static_assert(WEB_MAX_CONNS < MEMP_NUM_TCP_PCB, "lwipopts.h: fewer pcbs than connections");
@@ -38,6 +39,7 @@ struct web_conn {
     uint8_t close_after; /* close once the current response is written */
     uint8_t peer_closed; /* the client sent FIN: answer what is complete, then close */
     uint8_t http10;      /* the request is HTTP/1.0: keep-alive must be said */
+    uint8_t draining;    /* answered and shut for sending: input is read and dropped */
     char req[WEB_REQ_MAX];
     char out[WEB_OUT_MAX];
 };
@@ -221,6 +223,27 @@ static err_t web_abort(struct web_conn *c)
     return ERR_ABRT;
 }
 
+/* Closes a connection whose response is written. If the client may still be sending (a
+ * request the server stopped reading), only the sending side is shut and input is dropped
+ * for WEB_LINGER_MS: lwIP resets a connection closed with unread input, and the client would
+ * lose the response with it. */
+static err_t web_finish(struct web_conn *c)
+{
+    if (c->peer_closed || (!c->rx && !c->req_len))
+        return web_close(c);
+    if (c->rx) {
+        tcp_recved(c->pcb, c->rx->tot_len);
+        pbuf_free(c->rx);
+        c->rx = NULL;
+    }
+    c->req_len = 0;
+    c->draining = 1;
+    c->head_start = sys_now();
+    if (tcp_shutdown(c->pcb, 0, 1) != ERR_OK)
+        return web_close(c);
+    return ERR_OK;
+}
+
 /* Writes as much pending output as lwIP's send buffer takes. Returns 1 if all of it is. */
 static int web_write(struct web_conn *c)
 {
@@ -275,9 +298,11 @@ static err_t web_serve(struct web_conn *c)
     struct http_request r;
     int got;
 
+    if (c->draining)
+        return ERR_OK;
     while (web_write(c)) {
         if (c->close_after)
-            return web_close(c);
+            return web_finish(c);
         pull(c);
         got = http_parse(c->req, c->req_len, sizeof(c->req), &r);
         if (got == 0) {
@@ -304,11 +329,17 @@ static err_t web_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
     struct web_conn *c = arg;
 
-    (void)pcb;
     if (err != ERR_OK) {
         if (p)
             pbuf_free(p);
         return err;
+    }
+    if (c->draining) {
+        if (!p)
+            return web_close(c);
+        tcp_recved(pcb, p->tot_len);
+        pbuf_free(p);
+        return ERR_OK;
     }
     if (!p)
         c->peer_closed = 1;
@@ -338,6 +369,8 @@ static err_t web_poll(void *arg, struct tcp_pcb *pcb)
     u32_t now = sys_now();
 
     (void)pcb;
+    if (c->draining)
+        return now - c->head_start >= WEB_LINGER_MS ? web_close(c) : ERR_OK;
     if (c->out_off < c->out_len || c->body_off < c->body_len) {
         if (now - c->last_progress < idle_ms)
             return web_serve(c);
@@ -383,7 +416,7 @@ static err_t web_accept(void *arg, struct tcp_pcb *pcb, err_t err)
     c->pcb = pcb;
     c->rx = NULL;
     c->req_len = c->out_len = c->out_off = c->body_len = c->body_off = 0;
-    c->close_after = c->peer_closed = 0;
+    c->close_after = c->peer_closed = c->draining = 0;
     c->last_progress = c->head_start = sys_now();
     stats.total++;
     if (++stats.open > stats.max_open)

@@ -333,7 +333,9 @@ rawcase web-space-before-colon '400 EOF' 'GET / HTTP/1.1\r\nHost : a\r\n\r\n'
 rawcase web-bad-length '400 EOF' 'GET / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n'
 rawcase web-escaped-path '200' 'GET /docs/%73tyle.css?v=1 HTTP/1.1\r\nHost: a\r\n\r\n' one
 rawcase web-head-too-large '413 EOF' "GET / HTTP/1.1\\r\\nHost: a\\r\\nX: $(head -c 5000 /dev/zero | tr '\0' a)\\r\\n\\r\\n"
-rawcase web-pipelined '200 404 200 EOF' 'GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: a\r\n\r\nHEAD /big.bin HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'
+rawcase web-pipelined '200 404 200 EOF' 'GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: a\r\n\r\nGET /docs/style.css HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n'
+# An error that ends the connection while the client still sends: the response arrives.
+rawcase web-error-mid-pipeline '200 400 EOF' "GET / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\nBAD\\r\\n\\r\\n$(head -c 20000 /dev/zero | tr '\0' 'x')"
 rawcase web-half-close '200 200 EOF' 'GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /docs/ HTTP/1.1\r\nHost: a\r\n\r\nGET /partial' shut
 rawcase web-bare-lf '200 EOF' 'GET / HTTP/1.0\n\n'
 
