@@ -1,6 +1,6 @@
 # skiff: one Makefile for the tender, the guest bindings, the tools and the tests.
 #   make                 build the tender, bindings, tools and test unikernels for ARCH
-#   make demo            build and boot the demo unikernel
+#   make demo            boot the web server unikernel and reach it with curl
 #   make check           every test, one summary line: unit (plain and ASan), integration on
 #                        /dev/kvm (x86_64 guests in user mode, then in kernel mode, see
 #                        docs/user-mode.md), fuzzing (bounded), both test VMs
@@ -397,23 +397,23 @@ fuzz: $(FUZZ_BINS)
 deps:
 	$(Q)tools/install-deps build
 
-# Boots hello on this host's KVM, or, on a host without a usable /dev/kvm, on the KVM of the
-# shell VM (tests/vm/shell: QEMU, slower to start, but a real boot), and says so. Installs and
-# builds only what that needs, and shows the command that a user can run again.
-DEMO := $(SKIFF) --mem=32 $(BUILD)/tests/guest/hello.hvt Hello_from_skiff
+# Boots examples/web on its sample site in a network namespace of its own, shows curl reaching
+# it, and stops it (examples/web/demo.sh), on this host's KVM or, on a host without a usable
+# /dev/kvm, on the KVM of the shell VM (tests/vm/shell: QEMU, slower to start, but a real
+# boot), and says so. Installs and builds only what that needs.
 have_kvm = [ -r /dev/kvm ] && [ -w /dev/kvm ]
+DEMO_SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 demo:
-	$(Q)tools/install-deps build $$($(have_kvm) || echo vm-x86_64)
-	$(Q)$(SUBMAKE) $(SKIFF) $(BUILD)/tests/guest/hello.hvt
+	$(Q)tools/install-deps build curl iproute2 $$($(have_kvm) || echo vm-x86_64)
+	$(Q)$(SUBMAKE) $(SKIFF) $(BUILD)/examples/web.hvt $(WEB_SITE)
 	$(Q)if $(have_kvm); then \
-		echo "Booting the demo unikernel on this host's KVM:"; \
-		echo "\$$ $(DEMO)"; $(DEMO); \
+		echo "Booting the demo on this host's KVM."; \
+		$(DEMO_SUDO) examples/web/demo.sh $(BUILD); \
 	else \
 		echo "This host has no usable /dev/kvm, so the demo boots on the KVM of a QEMU VM"; \
-		echo "(tests/vm/shell; ~10 s, the first time longer: it fetches Debian's kernel):"; \
-		echo "\$$ tests/vm/shell -- $(DEMO)"; tests/vm/shell -- $(DEMO); \
-	fi; st=$$?; echo "The unikernel exited with status $$st; skiff --help lists the options."; \
-	exit $$st
+		echo "(tests/vm/shell; ~30 s, the first time longer: it fetches Debian's kernel)."; \
+		tests/vm/shell -- examples/web/demo.sh $(BUILD); \
+	fi
 
 # Everything, with one summary line at the end: unit tests (also under ASan), the integration
 # scripts on this host's /dev/kvm, the x86_64 guests again at CPL0, bounded fuzzing, and the

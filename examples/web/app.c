@@ -11,11 +11,11 @@
 #include "skiff_libc.h"
 #include "skiff_lwip.h"
 
-#define WEB_MAX_CONNS 1050 /* at least 1,000 clients at once; lwipopts.h has the pcbs */
-#define WEB_REQ_MAX   4096 /* bytes of request head (413 beyond), pipelined ones included */
-#define WEB_OUT_MAX   1536 /* response head, or a generated body (the status page) */
-#define WEB_STACK     (256 * 1024) /* left to the stack at the top of the heap */
-#define WEB_LINGER_MS 2000 /* input dropped after a response that ends a connection early */
+#define WEB_MAX_CONNS  1050 /* at least 1,000 clients at once; lwipopts.h has the pcbs */
+#define WEB_REQ_MAX    4096 /* bytes of request head (413 beyond), pipelined ones included */
+#define WEB_OUT_MAX    1536 /* response head, or a generated body (the status page) */
+#define WEB_STACK      (256 * 1024) /* left to the stack at the top of the heap */
+#define WEB_LINGER_MS  2000 /* input dropped after a response that ends a connection early */
 #define WEB_EXIT_USAGE 64
 
 _Static_assert(WEB_MAX_CONNS < MEMP_NUM_TCP_PCB, "lwipopts.h: fewer pcbs than connections");
@@ -36,10 +36,10 @@ struct web_conn {
     const uint8_t *body;
     size_t body_len, body_off;
     u32_t last_progress, head_start; /* sys_now() ms */
-    uint8_t close_after; /* close once the current response is written */
-    uint8_t peer_closed; /* the client sent FIN: answer what is complete, then close */
-    uint8_t http10;      /* the request is HTTP/1.0: keep-alive must be said */
-    uint8_t draining;    /* answered and shut for sending: input is read and dropped */
+    uint8_t close_after;             /* close once the current response is written */
+    uint8_t peer_closed;             /* the client sent FIN: answer what is complete, then close */
+    uint8_t http10;                  /* the request is HTTP/1.0: keep-alive must be said */
+    uint8_t draining;                /* answered and shut for sending: input is read and dropped */
     char req[WEB_REQ_MAX];
     char out[WEB_OUT_MAX];
 };
@@ -58,14 +58,14 @@ static void status_line(struct web_conn *c, int status, const char *type, size_t
     char date[30];
 
     http_date(solo5_clock_wall() / 1000000000ULL, date);
-    c->out_len = (size_t)snprintf(
-        c->out, sizeof(c->out),
-        "HTTP/1.1 %d %s\r\nServer: skiff-web\r\nDate: %s\r\nContent-Type: %s\r\n"
-        "Content-Length: %zu\r\n%s%s\r\n",
-        status, http_reason(status), date, type, len, extra,
-        c->close_after ? "Connection: close\r\n"
-        : c->http10    ? "Connection: keep-alive\r\n"
-                       : "");
+    c->out_len =
+        (size_t)snprintf(c->out, sizeof(c->out),
+                         "HTTP/1.1 %d %s\r\nServer: skiff-web\r\nDate: %s\r\nContent-Type: %s\r\n"
+                         "Content-Length: %zu\r\n%s%s\r\n",
+                         status, http_reason(status), date, type, len, extra,
+                         c->close_after ? "Connection: close\r\n"
+                         : c->http10    ? "Connection: keep-alive\r\n"
+                                        : "");
     if (c->out_len >= sizeof(c->out))
         c->out_len = sizeof(c->out) - 1;
     c->out_off = 0;
@@ -73,8 +73,8 @@ static void status_line(struct web_conn *c, int status, const char *type, size_t
 }
 
 /* Queues a response whose body is body[0..len) (not sent for HEAD). */
-static void respond(struct web_conn *c, int status, const char *type, const void *body,
-                    size_t len, int head_only, const char *extra)
+static void respond(struct web_conn *c, int status, const char *type, const void *body, size_t len,
+                    int head_only, const char *extra)
 {
     status_line(c, status, type, len, extra);
     c->body = body;

@@ -133,16 +133,22 @@ static int walk(int add, size_t *end, size_t *paths, char **arena)
             break; /* the device ends: the archive ends with it */
         if (r == 2) {
             printf("web: storage: the archive does not fit in the %zu bytes of memory left "
-                   "for content (give the unikernel more --mem)\n", cap_bytes);
+                   "for content (give the unikernel more --mem)\n",
+                   cap_bytes);
             return WEB_EXIT_DATAERR;
         }
         for (i = 0; i < TAR_BLOCK && h[i] == 0; i++)
             ;
         if (i == TAR_BLOCK)
             break; /* a zero block: the end-of-archive marker */
-        if (memcmp(h + 257, "ustar\0" "00", 8) != 0 || !checksum_ok(h)) {
+        if (memcmp(h + 257,
+                   "ustar\0"
+                   "00",
+                   8) != 0 ||
+            !checksum_ok(h)) {
             printf("web: storage: byte %zu: not a POSIX ustar header (make the image with "
-                   "tools/skiff-pack)\n", off);
+                   "tools/skiff-pack)\n",
+                   off);
             return WEB_EXIT_DATAERR;
         }
         plen = entry_path(h, path);
@@ -158,7 +164,8 @@ static int walk(int add, size_t *end, size_t *paths, char **arena)
         }
         if (h[156] != '0' && h[156] != '\0' && h[156] != '5') {
             printf("web: storage: %s: entry type '%c' is not supported (regular files and "
-                   "directories only)\n", path, h[156] >= 0x20 && h[156] < 0x7f ? h[156] : '?');
+                   "directories only)\n",
+                   path, h[156] >= 0x20 && h[156] < 0x7f ? h[156] : '?');
             return WEB_EXIT_DATAERR;
         }
         off += TAR_BLOCK;
@@ -225,7 +232,8 @@ int web_content_load(const char *name, uint8_t *mem, size_t cap, size_t *used)
     need_bytes = end + slots * sizeof(*table) + paths;
     if (need_bytes > cap) {
         printf("web: storage: the index of %zu files does not fit in memory (give the "
-               "unikernel more --mem)\n", nfiles);
+               "unikernel more --mem)\n",
+               nfiles);
         return WEB_EXIT_DATAERR;
     }
     table = (struct web_file *)(mem + end);

@@ -37,8 +37,8 @@ static size_t line_end(const char *b, size_t p, size_t len)
 /* Parses the request line b[0..n) (its CR, if any, removed) into r. */
 static void request_line(const char *b, size_t n, struct http_request *r)
 {
-    static const char *const known[] = {"post", "put", "delete", "connect", "options",
-                                        "trace", "patch", NULL};
+    static const char *const known[] = {"post",    "put",   "delete", "connect",
+                                        "options", "trace", "patch",  NULL};
     size_t m = 0, t, v;
 
     while (m < n && is_tchar((unsigned char)b[m]))
@@ -222,7 +222,8 @@ int http_path(const char *target, size_t len, char out[HTTP_PATH_MAX])
         }
         out[o++] = (char)c;
     }
-    if ((o - seg == 1 && out[seg] == '.') || (o - seg == 2 && out[seg] == '.' && out[seg + 1] == '.'))
+    if ((o - seg == 1 && out[seg] == '.') ||
+        (o - seg == 2 && out[seg] == '.' && out[seg + 1] == '.'))
         return -1;
     out[o] = '\0';
     return (int)o;
@@ -231,32 +232,52 @@ int http_path(const char *target, size_t len, char out[HTTP_PATH_MAX])
 const char *http_reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 301: return "Moved Permanently";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 301:
+        return "Moved Permanently";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Content Too Large";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Unknown";
     }
 }
 
 const char *http_content_type(const char *path)
 {
     static const char *const types[][2] = {
-        {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
-        {"css", "text/css; charset=utf-8"},   {"js", "text/javascript; charset=utf-8"},
-        {"json", "application/json"},         {"txt", "text/plain; charset=utf-8"},
-        {"xml", "application/xml"},           {"svg", "image/svg+xml"},
-        {"png", "image/png"},                 {"jpg", "image/jpeg"},
-        {"jpeg", "image/jpeg"},               {"gif", "image/gif"},
-        {"webp", "image/webp"},               {"ico", "image/x-icon"},
-        {"wasm", "application/wasm"},         {"pdf", "application/pdf"},
-        {"woff2", "font/woff2"},              {"woff", "font/woff"},
+        {"html", "text/html; charset=utf-8"},
+        {"htm", "text/html; charset=utf-8"},
+        {"css", "text/css; charset=utf-8"},
+        {"js", "text/javascript; charset=utf-8"},
+        {"json", "application/json"},
+        {"txt", "text/plain; charset=utf-8"},
+        {"xml", "application/xml"},
+        {"svg", "image/svg+xml"},
+        {"png", "image/png"},
+        {"jpg", "image/jpeg"},
+        {"jpeg", "image/jpeg"},
+        {"gif", "image/gif"},
+        {"webp", "image/webp"},
+        {"ico", "image/x-icon"},
+        {"wasm", "application/wasm"},
+        {"pdf", "application/pdf"},
+        {"woff2", "font/woff2"},
+        {"woff", "font/woff"},
         {"mp4", "video/mp4"},
     };
     const char *dot = NULL;
@@ -274,7 +295,8 @@ const char *http_content_type(const char *path)
 
 void http_date(uint64_t secs, char out[30])
 {
-    static const char days[] = "ThuFriSatSunMonTueWed", months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    static const char days[] = "ThuFriSatSunMonTueWed",
+                      months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
     uint64_t d = secs / 86400, s = secs % 86400;
     /* Days since 1970-01-01 to a civil date (Howard Hinnant's days_from_civil, inverted). */
     uint64_t z = d + 719468, era = z / 146097, doe = z - era * 146097;

@@ -12,15 +12,15 @@ enum http_method { HTTP_GET, HTTP_HEAD, HTTP_OTHER };
 
 /* One request head, as http_parse found it. Pointers point into the caller's buffer. */
 struct http_request {
-    size_t head_len;        /* bytes of the head, the empty line that ends it included */
+    size_t head_len; /* bytes of the head, the empty line that ends it included */
     enum http_method method;
-    const char *target;     /* the request target as sent (not NUL-terminated) */
+    const char *target; /* the request target as sent (not NUL-terminated) */
     size_t target_len;
-    int minor;              /* HTTP/1.minor: 0 or 1 */
-    int keep_alive;         /* the connection may stay open after the response */
-    int has_body;           /* Content-Length > 0 or Transfer-Encoding: this server reads no
-                               body, so the connection closes after the response */
-    int status;             /* 0, or the error status to answer: 400, 405, 501, 505 */
+    int minor;      /* HTTP/1.minor: 0 or 1 */
+    int keep_alive; /* the connection may stay open after the response */
+    int has_body;   /* Content-Length > 0 or Transfer-Encoding: this server reads no
+                       body, so the connection closes after the response */
+    int status;     /* 0, or the error status to answer: 400, 405, 501, 505 */
 };
 
 /* Parses the request head at buf[0..len). Returns 0 if it is not complete yet and len < max
