@@ -260,7 +260,8 @@ $(BUILD)/examples/%.hvt: examples/%/app.c $$(wildcard examples/%/*.c examples/%/
 		$$(if $$(call lwip_example,$$*),$(LWIP_LIB) lwip/lwipopts.h)
 	@mkdir -p $(dir $@)
 	$(say) UNIKERN $@
-	$(Q)$(SKIFF_CC) -m examples/$*/manifest.json -o $@ $(wildcard examples/$*/*.c) \
+	$(Q)$(SKIFF_CC) $(call guest_mode,$*) -m examples/$*/manifest.json -o $@ \
+		$(wildcard examples/$*/*.c) $(call kernel_cflags,$*) \
 		$(if $(call lwip_example,$*),$(LWIP_INCLUDES) $(LWIP_LIB))
 
 # The web example's sample site (examples/web/site), packed by tools/skiff-pack: what make
