@@ -506,7 +506,7 @@ int solo5_app_main(const struct solo5_start_info *si)
     st = web_content_load("storage", mem + pool, si->heap_size - pool - WEB_STACK, &used);
     if (st)
         return st;
-    printf("web: %zu files, %llu bytes from storage; %zu KiB of memory for content, %zu for "
+    printf("web: %zu files, %llu bytes from storage; %zu KiB of memory for content, %zu KiB for "
            "%d connections\n",
            web_content_files(), (unsigned long long)web_content_bytes(),
            (si->heap_size - pool - WEB_STACK) / 1024, pool / 1024, WEB_MAX_CONNS);
