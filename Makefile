@@ -114,6 +114,9 @@ LWIP_LIB := $(BUILD)/lwip/liblwip.a
 # Where a lwIP unikernel finds the headers: the port's first (its string.h is the bindings').
 LWIP_INCLUDES := -Ilwip/libc -Ilwip -I$(LWIP_SRC)/src/include
 LWIP_CFLAGS := $(filter-out -Werror,$(GUEST_CFLAGS)) -mgeneral-regs-only $(LWIP_INCLUDES)
+# lwIP's iperf 2 server (src/apps/lwiperf), for examples/iperf: archived with the rest, so
+# only images that call it link it.
+LWIP_APP_OBJS := $(BUILD)/lwip/apps/lwiperf/lwiperf.o
 
 # ---- C library (docs/libc.md): musl from Debian's source package, fetched and hash-checked by
 # tools/fetch-src (never committed), built as a static libc.a for the guest with its system
@@ -203,6 +206,14 @@ $(BUILD)/lwip/port/%.o: lwip/%.c | $(LWIP_STAMP)
 	$(Q)$(CC) $(GUEST_CFLAGS) -mgeneral-regs-only $(LWIP_INCLUDES) -c -o $@ $<
 
 $(LWIP_LIB): $(LWIP_OBJS) $(LWIP_PORT_OBJS)
+
+$(LWIP_SRC)/src/apps/lwiperf/lwiperf.c: | $(LWIP_STAMP) ;
+$(BUILD)/lwip/apps/%.o: $(LWIP_SRC)/src/apps/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(LWIP_CFLAGS) -c -o $@ $<
+
+$(LWIP_LIB): $(LWIP_APP_OBJS)
 
 # fetch-src does nothing when the sources are already there, at this version and hash.
 $(MUSL_SRC)/.skiff-fetched: Makefile tools/fetch-src
@@ -490,4 +501,5 @@ clean:
 .DELETE_ON_ERROR:
 
 -include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(LWIP_PORT_OBJS:.o=.d) \
+	$(LWIP_APP_OBJS:.o=.d) \
 	$(LIBC_GLUE_OBJS:.o=.d) $(UNIT_BINS:=.d)
