@@ -383,6 +383,17 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h tests
 	$(say) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz -o $@ $(filter %.c,$^) $(FUZZ_LIBS_$*)
 
+# lwIP's input path (ethernet_input and up), built for the host from the same sources and
+# lwipopts.h as the guests', with host platform hooks (tests/fuzz/lwip-host); lwIP's own
+# sources without -Werror, as in the guests' build.
+FUZZ_NETIF_INCLUDES := -Itests/fuzz/lwip-host -Ilwip -I$(LWIP_SRC)/src/include
+$(FUZZ_BUILD)/fuzz_netif: tests/fuzz/fuzz_netif.c tests/fuzz/lwip-host/arch/cc.h lwip/lwipopts.h \
+		$(LWIP_C) | $(LWIP_STAMP)
+	@mkdir -p $(dir $@)
+	$(say) FUZZCC $@
+	$(Q)$(FUZZ_CC) $(filter-out -Werror -Itender,$(FUZZ_CFLAGS)) $(FUZZ_NETIF_INCLUDES) -o $@ \
+		$(filter %.c,$^)
+
 fuzz-build: $(FUZZ_BINS)
 
 # Each target for FUZZ_TIME seconds (default 600); new inputs go to $(FUZZ_BUILD)/corpus.
