@@ -481,17 +481,24 @@ check-x86_64-vm: vm-deps
 	$(Q)$(SUBMAKE) ARCH=x86_64 asan
 	$(Q)ASAN_SKIFF=build/x86_64-asan/skiff tests/vm/run x86_64 build/x86_64 build/x86_64-kernel
 
-# Every figure of tools/bench; kernel-mode images are built too, to compare the two modes.
-# Installs what it needs first (bench-deps): jq (results.json), gnuplot (ratios.png) and QEMU
-# for the shell VM that measures instead on a host without a usable /dev/kvm.
+# Every figure of tools/bench, then tools/bench-web's; kernel-mode images are built too, to
+# compare the two modes. Installs what it needs first (bench-deps): jq (results.json), gnuplot
+# (ratios.png), wrk and nginx (bench-web), and QEMU for the shell VM that measures instead on a
+# host without a usable /dev/kvm.
 BENCH_KERNEL_FILES := $(addprefix build/$(ARCH)-kernel/,skiff tests/guest/cpuwork.hvt \
 	tests/guest/hcbench.hvt)
 bench: bench-deps all $(CPUWORK_NATIVE)
 	$(Q)$(SUBMAKE) GUEST_MODE=kernel $(BENCH_KERNEL_FILES)
 	$(Q)tools/bench $(BUILD)
+	$(Q)tools/bench-web $(BUILD)
 
 bench-deps:
 	$(Q)tools/install-deps build test bench $$($(have_kvm) || echo vm-x86_64)
+
+# The lwIP unikernels against Linux serving the same: examples/web against nginx (wrk),
+# examples/iperf against iperf -s, image sizes, the tender's peak RSS (tools/bench-web).
+bench-web: bench-deps $(SKIFF) $(EXAMPLES)
+	$(Q)tools/bench-web $(BUILD)
 
 # CPU-bound work natively, at CPL3 and at CPL0; hypercall round trips in both modes.
 bench-cpu: all $(CPUWORK_NATIVE)
@@ -508,7 +515,7 @@ clean:
 .PHONY: asan check-unit-asan fuzz fuzz-build
 .PHONY: all deps demo static check check-kernel check-unit check-aarch64 check-x86_64-vm \
 	check-deps bench-deps vm-deps vm-test-files aarch64-vm-files \
-	bench bench-cpu format clean
+	bench bench-cpu bench-web format clean
 .DELETE_ON_ERROR:
 
 -include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(LWIP_PORT_OBJS:.o=.d) \

@@ -9,7 +9,7 @@ IN="ip netns exec $NETNS"
 I=$BUILD/examples/iperf.hvt
 ADDR=10.10.0.2
 # Seconds each client sends: the shell VM (no KVM here) is slow, and 10 s shows a steady rate.
-IPERF_TIME=${IPERF_TIME:-10}
+SEND_SECONDS=${SEND_SECONDS:-10}
 
 ip netns add $NETNS || { fail iperf-setup "cannot create a network namespace"; exit 0; }
 $IN ip link set lo up
@@ -52,7 +52,7 @@ run() {
     local name=$1 tests=$2 st port sent got bad="" diffs=""
     shift 2
     # -y C: one CSV line per stream: local port in field 3, bytes (exact) in field 8.
-    $IN timeout -k 5 $((IPERF_TIME + 30)) iperf -c $ADDR -t "$IPERF_TIME" -y C "$@" \
+    $IN timeout -k 5 $((SEND_SECONDS + 30)) iperf -c $ADDR -t "$SEND_SECONDS" -y C "$@" \
         >"$TMP/client" 2>&1
     st=$?
     wait_tests "$tests"
@@ -76,7 +76,7 @@ run() {
     fi
 }
 
-echo "-- lwiperf: iperf -c $ADDR -t $IPERF_TIME from the namespace"
+echo "-- lwiperf: iperf -c $ADDR -t $SEND_SECONDS from the namespace"
 if start_server "$TMP/srv.log" --net:service0=tap0 "$I" --ipv4=$ADDR/24; then
     grep -q "^SERVING iperf $ADDR:5001" "$TMP/srv.log" && pass iperf-address ||
         fail iperf-address "$(head -3 "$TMP/srv.log")"
