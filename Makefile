@@ -325,7 +325,7 @@ $(MKBADELF): tests/badelf/mkbadelf.c
 VM_TEST_FILES := $(SKIFF) $(BUILD)/tests/vm/init $(GUEST_IMAGES) $(EXAMPLES) $(CPUWORK_NATIVE) \
 	$(patsubst tests/$(ARCH)/%.S,$(BUILD)/tests/$(ARCH)/%.hvt,$(wildcard tests/$(ARCH)/*.S))
 
-$(BUILD)/tests/vm/init: tests/vm/init.c tests/vm/setup.c tests/vm/setup.h
+$(BUILD)/tests/vm/init: tests/vm/init.c tests/vm/init_serve.c tests/vm/setup.c tests/vm/setup.h
 	@mkdir -p $(dir $@)
 	$(say) CC $@
 	$(Q)$(CC) $(WARN) -O2 -D_GNU_SOURCE -static -o $@ $(filter %.c,$^)
