@@ -9,6 +9,13 @@
 #   stop_vm_server
 #       stops it (skiff in the VM gets SIGTERM, the VM powers off) and waits; sets
 #       VM_SERVER_STATUS to tests/vm/serve's status: skiff's own, 143 after a clean stop.
+# E.g., with NETNS holding the tap vmtap0 at 10.10.0.1/24 (cases.sh's add_tap) and a block
+# device's image passed in:
+#   start_vm_server "$TMP/srv.log" aarch64 build/aarch64 "$NETNS" vmtap0 \
+#       --file "$TMP/site.img:/site.img" -- --mem=32 --net:service0=tap0 \
+#       --block:storage=/site.img examples/web.hvt --ipv4=10.10.0.2/24 || ...
+#   ip netns exec "$NETNS" curl http://10.10.0.2/ ...
+#   stop_vm_server
 VM_SERVE_WAIT=${VM_SERVE_WAIT:-400}
 VM_SERVER_PID=""
 
