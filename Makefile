@@ -8,6 +8,7 @@
 #   make GUEST_MODE=kernel  x86_64 test unikernels all at CPL0, in build/x86_64-kernel
 #   make static          the static skiff alone (build/ARCH/skiff), for container images
 #   make check-aarch64   cross-build for aarch64 and run its tests on arm64 KVM inside QEMU
+#   make check-aarch64-net  the aarch64 servers in that VM against real clients on this host
 #   make V=1             show full commands
 # Cross builds: make ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu-
 
@@ -325,7 +326,7 @@ $(MKBADELF): tests/badelf/mkbadelf.c
 VM_TEST_FILES := $(SKIFF) $(BUILD)/tests/vm/init $(GUEST_IMAGES) $(EXAMPLES) $(CPUWORK_NATIVE) \
 	$(patsubst tests/$(ARCH)/%.S,$(BUILD)/tests/$(ARCH)/%.hvt,$(wildcard tests/$(ARCH)/*.S))
 
-$(BUILD)/tests/vm/init: tests/vm/init.c tests/vm/setup.c tests/vm/setup.h
+$(BUILD)/tests/vm/init: tests/vm/init.c tests/vm/init_serve.c tests/vm/setup.c tests/vm/setup.h
 	@mkdir -p $(dir $@)
 	$(say) CC $@
 	$(Q)$(CC) $(WARN) -O2 -D_GNU_SOURCE -static -o $@ $(filter %.c,$^)
@@ -453,6 +454,13 @@ aarch64-vm-files:
 check-aarch64: vm-deps aarch64-vm-files
 	$(Q)tests/vm/run aarch64 build/aarch64
 
+# The aarch64 examples/web serving in the aarch64 test VM (tests/vm/serve), curl, ab and ping on
+# this host against it (tests/integration/aarch64net.sh; make check runs it as one of the
+# integration scripts).
+check-aarch64-net: vm-deps aarch64-vm-files
+	$(Q)tools/install-deps test
+	$(Q)tests/run-all --no-unit $(BUILD) aarch64net
+
 check-x86_64-vm: vm-deps
 	$(Q)$(SUBMAKE) ARCH=x86_64 vm-test-files
 	$(Q)$(SUBMAKE) ARCH=x86_64 GUEST_MODE=kernel all
@@ -484,7 +492,7 @@ clean:
 	rm -rf build
 
 .PHONY: asan check-unit-asan fuzz fuzz-build
-.PHONY: all deps demo static check check-kernel check-unit check-aarch64 check-x86_64-vm \
+.PHONY: all deps demo static check check-kernel check-unit check-aarch64 check-aarch64-net check-x86_64-vm \
 	check-deps bench-deps vm-deps vm-test-files aarch64-vm-files \
 	bench bench-cpu format clean
 .DELETE_ON_ERROR:
