@@ -39,11 +39,6 @@ struct skiff_sock *skiff_sock_get(long fd, long *err)
     return NULL;
 }
 
-int skiff_sock_is_socket(long fd)
-{
-    return fd >= 3 && fd < SKIFF_SOCK_FDS && table[fd] != NULL;
-}
-
 struct skiff_sock *skiff_sock_new(int type)
 {
     struct skiff_sock *s = mem_calloc(1, sizeof(*s));

@@ -22,9 +22,6 @@ void skiff_sock_net_start(const char *cmdline);
 /* Whether arg is one of the network's options (which the program must not see in argv). */
 int skiff_sock_is_net_option(const char *arg);
 
-/* Whether fd is an open socket: calls on other descriptors go to the rest of the C library. */
-int skiff_sock_is_socket(long fd);
-
 long skiff_sock_socket(long domain, long type, long protocol);
 long skiff_sock_close(long fd);
 long skiff_sock_bind(long fd, const void *addr, long len);

@@ -154,7 +154,8 @@ static long sock_rw_vec(long fd, const struct iovec *iov, long cnt, int out)
     return total;
 }
 
-/* The descriptor calls the rest of the C library also serves (console, files). */
+/* The descriptor calls the rest of the C library serves for the console's 0, 1 and 2; every
+ * descriptor above is this module's (there are no files), open or not. */
 static int fd_call(long n)
 {
     switch (n) {
@@ -173,8 +174,8 @@ static int fd_call(long n)
 
 long skiff_sock_syscall(long n, const long *a)
 {
-    if (fd_call(n) && !skiff_sock_is_socket(a[0]))
-        return -ENOSYS; /* not a socket: libc/syscall.c serves it */
+    if (fd_call(n) && a[0] >= 0 && a[0] <= 2)
+        return -ENOSYS; /* libc/syscall.c serves it */
     switch (n) {
     case SYS_socket:
         return skiff_sock_socket(a[0], a[1], a[2]);

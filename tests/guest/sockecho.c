@@ -187,7 +187,7 @@ static int serve(int port)
         if (pfd[0].revents & POLLIN)
             accept_all(lfd);
         if (pfd[1].revents & POLLIN) {
-            char d[2048];
+            static char d[65536];
             struct sockaddr_in from;
             socklen_t flen = sizeof(from);
             ssize_t k = recvfrom(ufd, d, sizeof(d), 0, (struct sockaddr *)&from, &flen);
