@@ -109,8 +109,8 @@ long skiff_sock_socket(long domain, long type, long protocol)
         return -SKIFF_EAFNOSUPPORT;
     if (kind != SKIFF_SOCK_STREAM && kind != SKIFF_SOCK_DGRAM)
         return -SKIFF_EPROTONOSUPPORT;
-    if (protocol != 0 && protocol != (kind == SKIFF_SOCK_STREAM ? SKIFF_IPPROTO_TCP
-                                                                : SKIFF_IPPROTO_UDP))
+    if (protocol != 0 &&
+        protocol != (kind == SKIFF_SOCK_STREAM ? SKIFF_IPPROTO_TCP : SKIFF_IPPROTO_UDP))
         return -SKIFF_EPROTONOSUPPORT;
     s = skiff_sock_new(kind);
     if (!s)

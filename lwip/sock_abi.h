@@ -83,15 +83,15 @@
 #define SKIFF_SHUT_RDWR    2
 
 /* fcntl(2), ioctl(2) */
-#define SKIFF_F_GETFD     1
-#define SKIFF_F_SETFD     2
-#define SKIFF_F_GETFL     3
-#define SKIFF_F_SETFL     4
-#define SKIFF_FD_CLOEXEC  1
-#define SKIFF_O_RDWR      2
-#define SKIFF_O_NONBLOCK  04000
-#define SKIFF_FIONREAD    0x541B
-#define SKIFF_FIONBIO     0x5421
+#define SKIFF_F_GETFD    1
+#define SKIFF_F_SETFD    2
+#define SKIFF_F_GETFL    3
+#define SKIFF_F_SETFL    4
+#define SKIFF_FD_CLOEXEC 1
+#define SKIFF_O_RDWR     2
+#define SKIFF_O_NONBLOCK 04000
+#define SKIFF_FIONREAD   0x541B
+#define SKIFF_FIONBIO    0x5421
 
 /* poll(2) */
 #define SKIFF_POLLIN     0x1

@@ -119,18 +119,17 @@ long skiff_sock_recvfrom(long fd, void *buf, size_t len, long flags, void *addr,
             r = skiff_sock_udp_recv(s, buf, len, flags, addr, alen);
         } else {
             r = skiff_sock_tcp_recv(s, (char *)buf + got, len - got, flags);
-            if (r > 0 && got == 0)
-                skiff_sock_addr_out(addr, alen, s->tcp ? &s->tcp->remote_ip : NULL,
-                                    s->tcp ? s->tcp->remote_port : 0);
-            /* MSG_WAITALL: keep reading until len, the end, an error or the timeout. */
-            if (r > 0 && (flags & SKIFF_MSG_WAITALL) && !(flags & SKIFF_MSG_PEEK) && !nonblock) {
+            if (r > 0) {
+                if (got == 0)
+                    skiff_sock_addr_out(addr, alen, s->tcp ? &s->tcp->remote_ip : NULL,
+                                        s->tcp ? s->tcp->remote_port : 0);
                 got += (size_t)r;
-                if (got < len)
-                    continue;
-                return (long)got;
+                /* MSG_WAITALL (blocking): on until len, the end, an error or the timeout. */
+                if (!(flags & SKIFF_MSG_WAITALL) || (flags & SKIFF_MSG_PEEK) || nonblock ||
+                    got == len)
+                    return (long)got;
+                continue;
             }
-            if (got > 0 && r <= 0)
-                return (long)got;
         }
         if (r != -SKIFF_EAGAIN || !skiff_sock_again(nonblock, &tries, deadline))
             return got > 0 ? (long)got : r;

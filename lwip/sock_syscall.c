@@ -195,8 +195,8 @@ long skiff_sock_syscall(long n, const long *a)
         return skiff_sock_recvfrom(a[0], (void *)a[1], (size_t)a[2], a[3], (void *)a[4],
                                    (uint32_t *)a[5]);
     case SYS_sendto:
-        return skiff_sock_sendto(a[0], (const void *)a[1], (size_t)a[2], a[3],
-                                 (const void *)a[4], a[5]);
+        return skiff_sock_sendto(a[0], (const void *)a[1], (size_t)a[2], a[3], (const void *)a[4],
+                                 a[5]);
     case SYS_read:
         return skiff_sock_recvfrom(a[0], (void *)a[1], (size_t)a[2], 0, NULL, NULL);
     case SYS_write:

@@ -193,8 +193,11 @@ long skiff_sock_tcp_listen(struct skiff_sock *s, long backlog)
     /* An unbound socket listens on an ephemeral port, as on Linux. */
     if (s->tcp->local_port == 0 && tcp_bind(s->tcp, IP4_ADDR_ANY, 0) != ERR_OK)
         return -SKIFF_EADDRINUSE;
-    l = tcp_listen_with_backlog_and_err(
-        s->tcp, (u8_t)(backlog < 1 ? 1 : backlog > 255 ? 255 : backlog), &err);
+    l = tcp_listen_with_backlog_and_err(s->tcp,
+                                        (u8_t)(backlog < 1     ? 1
+                                               : backlog > 255 ? 255
+                                                               : backlog),
+                                        &err);
     if (!l)
         return err == ERR_USE ? -SKIFF_EADDRINUSE : -SKIFF_ENOBUFS;
     s->tcp = l; /* the old pcb is freed */

@@ -251,6 +251,11 @@ static int client(const char *host, const char *port, const char *closed)
     if (send(fd, line, sizeof(line) - 1, 0) != (ssize_t)sizeof(line) - 1)
         return fail("send");
     shutdown(fd, SHUT_WR);
+    /* All of the line in one call (MSG_WAITALL), then the server's end. */
+    k = recv(fd, got, sizeof(line) - 1, MSG_WAITALL);
+    if (k != (ssize_t)sizeof(line) - 1)
+        return fail("recv MSG_WAITALL");
+    n = (size_t)k;
     while (n < sizeof(got) - 1 && (k = recv(fd, got + n, sizeof(got) - 1 - n, 0)) > 0)
         n += (size_t)k;
     got[n] = '\0';
@@ -302,8 +307,8 @@ static int selftest(void)
     check("bind a foreign address: EADDRNOTAVAIL",
           bind(l2, (struct sockaddr *)&b, sizeof(b)) < 0 && errno == EADDRNOTAVAIL);
     check("listen", listen(l, 4) == 0);
-    check("getsockname", getsockname(l, (struct sockaddr *)&b, &alen) == 0 &&
-                             alen == sizeof(b) && ntohs(b.sin_port) == 7);
+    check("getsockname", getsockname(l, (struct sockaddr *)&b, &alen) == 0 && alen == sizeof(b) &&
+                             ntohs(b.sin_port) == 7);
     check("ioctl FIONBIO", ioctl(l, FIONBIO, &nb) == 0 && (fcntl(l, F_GETFL) & O_NONBLOCK));
     check("accept: EAGAIN", accept(l, NULL, NULL) < 0 && errno == EAGAIN);
     check("setsockopt TCP_NODELAY", setsockopt(l2, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v)) == 0);
@@ -317,8 +322,8 @@ static int selftest(void)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     v = poll(p, 2, 200);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    check("poll: only the UDP socket writable", v == 1 && p[0].revents == 0 &&
-                                                  p[1].revents == POLLOUT);
+    check("poll: only the UDP socket writable",
+          v == 1 && p[0].revents == 0 && p[1].revents == POLLOUT);
     v = poll(p, 1, 200);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     check("poll timeout: 0 after ~200 ms",
