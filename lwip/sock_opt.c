@@ -122,10 +122,14 @@ long skiff_sock_setsockopt(long fd, long level, long name, const void *val, long
         switch (name) {
         case SKIFF_TCP_NODELAY:
             s->nodelay = on != 0;
-            if (s->tcp && on)
-                tcp_nagle_disable(s->tcp);
-            else if (s->tcp)
-                tcp_nagle_enable(s->tcp);
+            /* A listening pcb has no flags (lwIP's tcp_pcb_listen): its connections inherit
+             * the option when they are accepted (sock_tcp.c). */
+            if (s->tcp && s->state != SKIFF_SOCK_LISTEN) {
+                if (on)
+                    tcp_nagle_disable(s->tcp);
+                else
+                    tcp_nagle_enable(s->tcp);
+            }
             return 0;
         case SKIFF_TCP_KEEPIDLE: /* accepted; lwIP's keepalive timing is fixed */
         case SKIFF_TCP_KEEPINTVL:

@@ -292,7 +292,7 @@ static int selftest(void)
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(7)}, b = a;
     socklen_t alen = sizeof(b);
     int l = socket(AF_INET, SOCK_STREAM, 0), l2 = socket(AF_INET, SOCK_STREAM, 0);
-    int u = socket(AF_INET, SOCK_DGRAM, 0), v = 1, nb = 1;
+    int u = socket(AF_INET, SOCK_DGRAM, 0), v = 1, nb = 1, nd = 0;
     struct pollfd p[2] = {{.fd = l, .events = POLLIN}, {.fd = u, .events = POLLIN | POLLOUT}};
     struct timespec t0, t1;
     struct timeval tv = {0, 100000};
@@ -312,6 +312,10 @@ static int selftest(void)
     check("ioctl FIONBIO", ioctl(l, FIONBIO, &nb) == 0 && (fcntl(l, F_GETFL) & O_NONBLOCK));
     check("accept: EAGAIN", accept(l, NULL, NULL) < 0 && errno == EAGAIN);
     check("setsockopt TCP_NODELAY", setsockopt(l2, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v)) == 0);
+    check("TCP_NODELAY on a listener",
+          setsockopt(l, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v)) == 0 &&
+              getsockopt(l, IPPROTO_TCP, TCP_NODELAY, &nd, &alen) == 0 && nd == 1);
+    alen = sizeof(b);
     check("recv unconnected: ENOTCONN", recv(l2, &c, 1, 0) < 0 && errno == ENOTCONN);
     check("getpeername unconnected: ENOTCONN",
           getpeername(l2, (struct sockaddr *)&b, &alen) < 0 && errno == ENOTCONN);
