@@ -14,6 +14,18 @@ ip netns add $NETNS || { fail sock-setup "cannot create a network namespace"; ex
 $IN ip link set lo up
 add_tap tap0 10.10.0.1/24
 
+echo "-- what skiff-cc links"
+# The stack only for a manifest with a net device: libc.hvt (no devices) has neither lwIP nor
+# the socket module, sockecho.hvt (NET_BASIC) both; hello.hvt (--no-libc) not even musl.
+has() { nm "$1" 2>/dev/null | grep -q " [TtDdBbRr] $2\$"; }
+if has "$G/sockecho.hvt" skiff_sock_syscall && has "$G/sockecho.hvt" tcp_input &&
+    ! has "$G/libc.hvt" skiff_sock_syscall && ! has "$G/libc.hvt" tcp_input &&
+    has "$G/libc.hvt" __libc_start_main && ! has "$G/hello.hvt" __libc_start_main; then
+    pass sock-stack-only-with-net-device
+else
+    fail sock-stack-only-with-net-device "symbols of sockecho.hvt, libc.hvt, hello.hvt"
+fi
+
 echo "-- the cases of tests/cases/sockets.txt, in the namespace"
 run_cases sockets
 
