@@ -109,7 +109,9 @@ LWIP_CORE := init def inet_chksum ip mem memp netif pbuf raw stats sys tcp tcp_i
 	timeouts udp ipv4/etharp ipv4/icmp ipv4/ip4 ipv4/ip4_addr ipv4/ip4_frag
 LWIP_C := $(LWIP_CORE:%=$(LWIP_SRC)/src/core/%.c) $(LWIP_SRC)/src/netif/ethernet.c
 LWIP_OBJS := $(LWIP_CORE:%=$(BUILD)/lwip/core/%.o) $(BUILD)/lwip/netif/ethernet.o
-LWIP_PORT_OBJS := $(patsubst lwip/%.c,$(BUILD)/lwip/port/%.o,$(filter-out lwip/sock%,$(wildcard lwip/*.c)))
+# (lwip/sock*.c are the socket module: SOCK_LIB below.)
+LWIP_PORT_OBJS := $(patsubst lwip/%.c,$(BUILD)/lwip/port/%.o,\
+	$(filter-out lwip/sock%,$(wildcard lwip/*.c)))
 LWIP_LIB := $(BUILD)/lwip/liblwip.a
 # Where a lwIP unikernel finds the headers: the port's first (its string.h is the bindings').
 LWIP_INCLUDES := -Ilwip/libc -Ilwip -I$(LWIP_SRC)/src/include
