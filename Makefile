@@ -117,6 +117,9 @@ LWIP_LIB := $(BUILD)/lwip/liblwip.a
 # Where a lwIP unikernel finds the headers: the port's first (its string.h is the bindings').
 LWIP_INCLUDES := -Ilwip/libc -Ilwip -I$(LWIP_SRC)/src/include
 LWIP_CFLAGS := $(filter-out -Werror,$(GUEST_CFLAGS)) -mgeneral-regs-only $(LWIP_INCLUDES)
+# lwIP's iperf 2 server (src/apps/lwiperf), for examples/iperf: archived with the rest, so
+# only images that call it link it.
+LWIP_APP_OBJS := $(BUILD)/lwip/apps/lwiperf/lwiperf.o
 
 # ---- C library (docs/libc.md): musl from Debian's source package, fetched and hash-checked by
 # tools/fetch-src (never committed), built as a static libc.a for the guest with its system
@@ -212,6 +215,14 @@ $(BUILD)/lwip/port/%.o: lwip/%.c | $(LWIP_STAMP)
 	$(Q)$(CC) $(GUEST_CFLAGS) -mgeneral-regs-only $(LWIP_INCLUDES) -c -o $@ $<
 
 $(LWIP_LIB): $(LWIP_OBJS) $(LWIP_PORT_OBJS)
+
+$(LWIP_SRC)/src/apps/lwiperf/lwiperf.c: | $(LWIP_STAMP) ;
+$(BUILD)/lwip/apps/%.o: $(LWIP_SRC)/src/apps/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(LWIP_CFLAGS) -c -o $@ $<
+
+$(LWIP_LIB): $(LWIP_APP_OBJS)
 
 $(BUILD)/lwip/sock/sock_syscall.o: lwip/sock_syscall.c $(LIBC_A)
 	@mkdir -p $(dir $@)
@@ -394,6 +405,17 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h tests
 	$(say) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz -o $@ $(filter %.c,$^) $(FUZZ_LIBS_$*)
 
+# lwIP's input path (ethernet_input and up), built for the host from the same sources and
+# lwipopts.h as the guests', with host platform hooks (tests/fuzz/lwip-host); lwIP's own
+# sources without -Werror, as in the guests' build.
+FUZZ_NETIF_INCLUDES := -Itests/fuzz/lwip-host -Ilwip -I$(LWIP_SRC)/src/include
+$(FUZZ_BUILD)/fuzz_netif: tests/fuzz/fuzz_netif.c tests/fuzz/lwip-host/arch/cc.h lwip/lwipopts.h \
+		$(LWIP_C) | $(LWIP_STAMP)
+	@mkdir -p $(dir $@)
+	$(say) FUZZCC $@
+	$(Q)$(FUZZ_CC) $(filter-out -Werror -Itender,$(FUZZ_CFLAGS)) $(FUZZ_NETIF_INCLUDES) -o $@ \
+		$(filter %.c,$^)
+
 fuzz-build: $(FUZZ_BINS)
 
 # Each target for FUZZ_TIME seconds (default 600); new inputs go to $(FUZZ_BUILD)/corpus.
@@ -488,17 +510,24 @@ check-x86_64-vm: vm-deps
 	$(Q)$(SUBMAKE) ARCH=x86_64 asan
 	$(Q)ASAN_SKIFF=build/x86_64-asan/skiff tests/vm/run x86_64 build/x86_64 build/x86_64-kernel
 
-# Every figure of tools/bench; kernel-mode images are built too, to compare the two modes.
-# Installs what it needs first (bench-deps): jq (results.json), gnuplot (ratios.png) and QEMU
-# for the shell VM that measures instead on a host without a usable /dev/kvm.
+# Every figure of tools/bench, then tools/bench-web's; kernel-mode images are built too, to
+# compare the two modes. Installs what it needs first (bench-deps): jq (results.json), gnuplot
+# (ratios.png), wrk and nginx (bench-web), and QEMU for the shell VM that measures instead on a
+# host without a usable /dev/kvm.
 BENCH_KERNEL_FILES := $(addprefix build/$(ARCH)-kernel/,skiff tests/guest/cpuwork.hvt \
 	tests/guest/hcbench.hvt)
 bench: bench-deps all $(CPUWORK_NATIVE)
 	$(Q)$(SUBMAKE) GUEST_MODE=kernel $(BENCH_KERNEL_FILES)
 	$(Q)tools/bench $(BUILD)
+	$(Q)tools/bench-web $(BUILD)
 
 bench-deps:
 	$(Q)tools/install-deps build test bench $$($(have_kvm) || echo vm-x86_64)
+
+# The lwIP unikernels against Linux serving the same: examples/web against nginx (wrk),
+# examples/iperf against iperf -s, image sizes, the tender's peak RSS (tools/bench-web).
+bench-web: bench-deps $(SKIFF) $(EXAMPLES)
+	$(Q)tools/bench-web $(BUILD)
 
 # CPU-bound work natively, at CPL3 and at CPL0; hypercall round trips in both modes.
 bench-cpu: all $(CPUWORK_NATIVE)
@@ -515,8 +544,9 @@ clean:
 .PHONY: asan check-unit-asan fuzz fuzz-build
 .PHONY: all deps demo static check check-kernel check-unit check-aarch64 check-aarch64-net check-x86_64-vm \
 	check-deps bench-deps vm-deps vm-test-files aarch64-vm-files \
-	bench bench-cpu format clean
+	bench bench-cpu bench-web format clean
 .DELETE_ON_ERROR:
 
 -include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(LWIP_PORT_OBJS:.o=.d) \
+	$(LWIP_APP_OBJS:.o=.d) \
 	$(LIBC_GLUE_OBJS:.o=.d) $(SOCK_OBJS:.o=.d) $(UNIT_BINS:=.d)
