@@ -8,6 +8,7 @@
 #   make GUEST_MODE=kernel  x86_64 test unikernels all at CPL0, in build/x86_64-kernel
 #   make static          the static skiff alone (build/ARCH/skiff), for container images
 #   make check-aarch64   cross-build for aarch64 and run its tests on arm64 KVM inside QEMU
+#   make check-aarch64-net  the aarch64 servers in that VM against real clients on this host
 #   make V=1             show full commands
 # Cross builds: make ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu-
 
@@ -109,11 +110,16 @@ LWIP_CORE := init def inet_chksum ip mem memp netif pbuf raw stats sys tcp tcp_i
 	timeouts udp ipv4/etharp ipv4/icmp ipv4/ip4 ipv4/ip4_addr ipv4/ip4_frag
 LWIP_C := $(LWIP_CORE:%=$(LWIP_SRC)/src/core/%.c) $(LWIP_SRC)/src/netif/ethernet.c
 LWIP_OBJS := $(LWIP_CORE:%=$(BUILD)/lwip/core/%.o) $(BUILD)/lwip/netif/ethernet.o
-LWIP_PORT_OBJS := $(patsubst lwip/%.c,$(BUILD)/lwip/port/%.o,$(wildcard lwip/*.c))
+# (lwip/sock*.c are the socket module: SOCK_LIB below.)
+LWIP_PORT_OBJS := $(patsubst lwip/%.c,$(BUILD)/lwip/port/%.o,\
+	$(filter-out lwip/sock%,$(wildcard lwip/*.c)))
 LWIP_LIB := $(BUILD)/lwip/liblwip.a
 # Where a lwIP unikernel finds the headers: the port's first (its string.h is the bindings').
 LWIP_INCLUDES := -Ilwip/libc -Ilwip -I$(LWIP_SRC)/src/include
 LWIP_CFLAGS := $(filter-out -Werror,$(GUEST_CFLAGS)) -mgeneral-regs-only $(LWIP_INCLUDES)
+# lwIP's iperf 2 server (src/apps/lwiperf), for examples/iperf: archived with the rest, so
+# only images that call it link it.
+LWIP_APP_OBJS := $(BUILD)/lwip/apps/lwiperf/lwiperf.o
 
 # ---- C library (docs/libc.md): musl from Debian's source package, fetched and hash-checked by
 # tools/fetch-src (never committed), built as a static libc.a for the guest with its system
@@ -135,6 +141,12 @@ LIBC_GLUE_CFLAGS := $(WARN) -O2 -g -D_GNU_SOURCE -ffreestanding -fno-pie -fstack
 	-nostdinc -isystem $(LIBC_DIR)/include -Iinclude -Ilibc -MMD -MP
 LIBC_GLUE_OBJS := $(patsubst libc/%.c,$(LIBC_DIR)/glue/%.o,$(wildcard libc/*.c))
 
+# ---- sockets (docs/sockets.md): lwip/sock*.c -> $(BUILD)/lwip/libskiff-sock.a, which skiff-cc
+# links with liblwip.a and the C library for a manifest with a net device. sock_syscall.c
+# takes musl's system calls, so it is built with musl's headers; the rest with lwIP's ----
+SOCK_LIB := $(BUILD)/lwip/libskiff-sock.a
+SOCK_OBJS := $(patsubst lwip/%.c,$(BUILD)/lwip/sock/%.o,$(wildcard lwip/sock*.c))
+
 # ---- tools ----
 SKIFF := $(BUILD)/skiff
 MFTGEN := $(BUILD)/tools/skiff-mft
@@ -155,7 +167,7 @@ GUEST_TEST_CFLAGS += -DSKIFF_ARCH_H='"arch_$(ARCH).h"'
 # ---- examples: examples/NAME/*.c + manifest.json -> NAME.hvt, built as the README shows ----
 EXAMPLES := $(patsubst examples/%/app.c,$(BUILD)/examples/%.hvt,$(wildcard examples/*/app.c))
 
-all: $(SKIFF) $(BINDINGS_LIB) $(LWIP_LIB) $(LIBC_FILES) $(MFTGEN) $(GUEST_IMAGES) \
+all: $(SKIFF) $(BINDINGS_LIB) $(LWIP_LIB) $(LIBC_FILES) $(SOCK_LIB) $(MFTGEN) $(GUEST_IMAGES) \
 	$(CPUWORK_NATIVE) $(EXAMPLES) $(WEB_SITE)
 
 # Relinked when the Makefile changes, so that a change of STATIC or of the flags takes effect.
@@ -204,6 +216,26 @@ $(BUILD)/lwip/port/%.o: lwip/%.c | $(LWIP_STAMP)
 
 $(LWIP_LIB): $(LWIP_OBJS) $(LWIP_PORT_OBJS)
 
+$(LWIP_SRC)/src/apps/lwiperf/lwiperf.c: | $(LWIP_STAMP) ;
+$(BUILD)/lwip/apps/%.o: $(LWIP_SRC)/src/apps/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(LWIP_CFLAGS) -c -o $@ $<
+
+$(LWIP_LIB): $(LWIP_APP_OBJS)
+
+$(BUILD)/lwip/sock/sock_syscall.o: lwip/sock_syscall.c $(LIBC_A)
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(LIBC_GLUE_CFLAGS) -Ilwip -c -o $@ $<
+
+$(BUILD)/lwip/sock/%.o: lwip/%.c | $(LWIP_STAMP)
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(GUEST_CFLAGS) -mgeneral-regs-only $(LWIP_INCLUDES) -c -o $@ $<
+
+$(SOCK_LIB): $(SOCK_OBJS)
+
 # fetch-src does nothing when the sources are already there, at this version and hash.
 $(MUSL_SRC)/.skiff-fetched: Makefile tools/fetch-src
 	$(Q)tools/fetch-src musl $(MUSL_VERSION) $(MUSL_SHA256) $(MUSL_SRC)
@@ -231,7 +263,7 @@ $(LIBC_DIR)/glue/%.o: libc/%.c $(LIBC_A)
 $(LIBC_GLUE): $(LIBC_GLUE_OBJS)
 
 # Every static library the guests link is an archive of its prerequisites.
-$(BINDINGS_LIB) $(LWIP_LIB) $(LIBC_GLUE):
+$(BINDINGS_LIB) $(LWIP_LIB) $(LIBC_GLUE) $(SOCK_LIB):
 	$(say) AR $@
 	$(Q)rm -f $@ && $(CROSS_COMPILE)ar rcs $@ $^
 
@@ -246,11 +278,12 @@ $(BUILD)/tests/guest/%.hvt: tests/guest/%.c $$(wildcard tests/guest/%.json) $(BI
 		$(MFTGEN) $(LDSCRIPT) tools/skiff-cc tests/guest/flags.mk
 	@mkdir -p $(dir $@)
 	$(say) UNIKERN $@
-	$(Q)$(SKIFF_CC) $(call guest_mode,$*) \
+	$(Q)$(SKIFF_CC) --no-libc $(call guest_mode,$*) \
 		-m $(or $(wildcard tests/guest/$*.json),tests/guest/none.json) -o $@ $< \
 		$(GUEST_TEST_CFLAGS) $(GUEST_CFLAGS_$*) $(call kernel_cflags,$*)
 
 $(BUILD)/tests/guest/libc.hvt: $(LIBC_FILES)
+$(BUILD)/tests/guest/sockecho.hvt: $(LIBC_FILES) $(SOCK_LIB) $(LWIP_LIB)
 
 # An example that includes skiff_lwip.h is a lwIP unikernel: built with lwIP's headers and
 # linked with liblwip.a, as the README shows.
@@ -260,7 +293,7 @@ $(BUILD)/examples/%.hvt: examples/%/app.c $$(wildcard examples/%/*.c examples/%/
 		$$(if $$(call lwip_example,$$*),$(LWIP_LIB) lwip/lwipopts.h)
 	@mkdir -p $(dir $@)
 	$(say) UNIKERN $@
-	$(Q)$(SKIFF_CC) $(call guest_mode,$*) -m examples/$*/manifest.json -o $@ \
+	$(Q)$(SKIFF_CC) --no-libc $(call guest_mode,$*) -m examples/$*/manifest.json -o $@ \
 		$(wildcard examples/$*/*.c) $(call kernel_cflags,$*) \
 		$(if $(call lwip_example,$*),$(LWIP_INCLUDES) $(LWIP_LIB))
 
@@ -335,7 +368,7 @@ $(MKBADELF): tests/badelf/mkbadelf.c
 VM_TEST_FILES := $(SKIFF) $(BUILD)/tests/vm/init $(GUEST_IMAGES) $(EXAMPLES) $(CPUWORK_NATIVE) \
 	$(patsubst tests/$(ARCH)/%.S,$(BUILD)/tests/$(ARCH)/%.hvt,$(wildcard tests/$(ARCH)/*.S))
 
-$(BUILD)/tests/vm/init: tests/vm/init.c tests/vm/setup.c tests/vm/setup.h
+$(BUILD)/tests/vm/init: tests/vm/init.c tests/vm/init_serve.c tests/vm/setup.c tests/vm/setup.h
 	@mkdir -p $(dir $@)
 	$(say) CC $@
 	$(Q)$(CC) $(WARN) -O2 -D_GNU_SOURCE -static -o $@ $(filter %.c,$^)
@@ -385,6 +418,17 @@ $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h tests
 	$(say) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) -Itests/fuzz -o $@ $(filter %.c,$^) \
 		$(FUZZ_LIBS_$*)
+
+# lwIP's input path (ethernet_input and up), built for the host from the same sources and
+# lwipopts.h as the guests', with host platform hooks (tests/fuzz/lwip-host); lwIP's own
+# sources without -Werror, as in the guests' build.
+FUZZ_NETIF_INCLUDES := -Itests/fuzz/lwip-host -Ilwip -I$(LWIP_SRC)/src/include
+$(FUZZ_BUILD)/fuzz_netif: tests/fuzz/fuzz_netif.c tests/fuzz/lwip-host/arch/cc.h lwip/lwipopts.h \
+		$(LWIP_C) | $(LWIP_STAMP)
+	@mkdir -p $(dir $@)
+	$(say) FUZZCC $@
+	$(Q)$(FUZZ_CC) $(filter-out -Werror -Itender,$(FUZZ_CFLAGS)) $(FUZZ_NETIF_INCLUDES) -o $@ \
+		$(filter %.c,$^)
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -467,23 +511,37 @@ aarch64-vm-files:
 check-aarch64: vm-deps aarch64-vm-files
 	$(Q)tests/vm/run aarch64 build/aarch64
 
+# The aarch64 examples/web serving in the aarch64 test VM (tests/vm/serve), curl, ab and ping on
+# this host against it (tests/integration/aarch64net.sh; make check runs it as one of the
+# integration scripts).
+check-aarch64-net: vm-deps aarch64-vm-files
+	$(Q)tools/install-deps test
+	$(Q)tests/run-all --no-unit $(BUILD) aarch64net
+
 check-x86_64-vm: vm-deps
 	$(Q)$(SUBMAKE) ARCH=x86_64 vm-test-files
 	$(Q)$(SUBMAKE) ARCH=x86_64 GUEST_MODE=kernel all
 	$(Q)$(SUBMAKE) ARCH=x86_64 asan
 	$(Q)ASAN_SKIFF=build/x86_64-asan/skiff tests/vm/run x86_64 build/x86_64 build/x86_64-kernel
 
-# Every figure of tools/bench; kernel-mode images are built too, to compare the two modes.
-# Installs what it needs first (bench-deps): jq (results.json), gnuplot (ratios.png) and QEMU
-# for the shell VM that measures instead on a host without a usable /dev/kvm.
+# Every figure of tools/bench, then tools/bench-web's; kernel-mode images are built too, to
+# compare the two modes. Installs what it needs first (bench-deps): jq (results.json), gnuplot
+# (ratios.png), wrk and nginx (bench-web), and QEMU for the shell VM that measures instead on a
+# host without a usable /dev/kvm.
 BENCH_KERNEL_FILES := $(addprefix build/$(ARCH)-kernel/,skiff tests/guest/cpuwork.hvt \
 	tests/guest/hcbench.hvt)
 bench: bench-deps all $(CPUWORK_NATIVE)
 	$(Q)$(SUBMAKE) GUEST_MODE=kernel $(BENCH_KERNEL_FILES)
 	$(Q)tools/bench $(BUILD)
+	$(Q)tools/bench-web $(BUILD)
 
 bench-deps:
 	$(Q)tools/install-deps build test bench $$($(have_kvm) || echo vm-x86_64)
+
+# The lwIP unikernels against Linux serving the same: examples/web against nginx (wrk),
+# examples/iperf against iperf -s, image sizes, the tender's peak RSS (tools/bench-web).
+bench-web: bench-deps $(SKIFF) $(EXAMPLES)
+	$(Q)tools/bench-web $(BUILD)
 
 # CPU-bound work natively, at CPL3 and at CPL0; hypercall round trips in both modes.
 bench-cpu: all $(CPUWORK_NATIVE)
@@ -498,10 +556,11 @@ clean:
 	rm -rf build
 
 .PHONY: asan check-unit-asan fuzz fuzz-build
-.PHONY: all deps demo static check check-kernel check-unit check-aarch64 check-x86_64-vm \
+.PHONY: all deps demo static check check-kernel check-unit check-aarch64 check-aarch64-net check-x86_64-vm \
 	check-deps bench-deps vm-deps vm-test-files aarch64-vm-files \
-	bench bench-cpu format clean
+	bench bench-cpu bench-web format clean
 .DELETE_ON_ERROR:
 
 -include $(TENDER_OBJS:.o=.d) $(BINDINGS_OBJS:.o=.d) $(LWIP_OBJS:.o=.d) $(LWIP_PORT_OBJS:.o=.d) \
-	$(LIBC_GLUE_OBJS:.o=.d) $(UNIT_BINS:=.d)
+	$(LWIP_APP_OBJS:.o=.d) \
+	$(LIBC_GLUE_OBJS:.o=.d) $(SOCK_OBJS:.o=.d) $(UNIT_BINS:=.d)

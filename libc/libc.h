@@ -20,6 +20,16 @@ long skiff_libc_munmap(uintptr_t addr, size_t len);
  * takes them; returns the result or -errno, -ENOSYS for anything a unikernel cannot do. */
 long skiff_libc_syscall(long n, long a, long b, long c, long d, long e, long f);
 
+/* ---- the socket module (lwip/sock_syscall.c, docs/sockets.md), linked with the network stack
+ * only: weak, so an image without it has neither. ---- */
+
+/* Serves socket system calls (and read, write, close, ... on sockets): the result, or -ENOSYS
+ * for what is not its own. a holds the six arguments. */
+long skiff_sock_syscall(long n, const long *a) __attribute__((weak));
+/* Brings the network up from the command line before main() and takes its options out of
+ * argv (*argc shrinks). A bad option ends the unikernel with 64. */
+void skiff_sock_start(const char *cmdline, int *argc, char **argv) __attribute__((weak));
+
 /* ---- start.c: musl's hooks that the glue replaces (their musl versions trap into Linux) ---- */
 
 /* Sets the thread pointer; 0 on success (musl's src/thread/ARCH/__set_thread_area.s). */

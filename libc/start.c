@@ -15,6 +15,8 @@ extern char _stdata[], _ltdata[], _ltbss[], _atls[];
 #define SKIFF_LIBC_PAGE     4096
 
 static char cmdline[8192];
+/* The command line as the bindings gave it, for the network's options (skiff_sock_start). */
+static const char *cmdline_orig;
 static Elf64_Phdr tls_phdr;
 /* argv (argv[0] and at most SKIFF_LIBC_ARGS_MAX arguments), NULL, an empty envp (NULL), then
  * the auxiliary vector: what musl's __init_libc() reads after argv. */
@@ -52,9 +54,12 @@ static void put_aux(int *i, uintptr_t type, uintptr_t value)
     vec[(*i)++] = value;
 }
 
+/* Runs once musl has set up TLS and stdio (the network's start may print and exit). */
 static int call_main(int argc, char **argv, char **envp)
 {
     (void)envp;
+    if (skiff_sock_start)
+        skiff_sock_start(cmdline_orig, &argc, argv);
     return main(argc, argv);
 }
 
@@ -62,6 +67,7 @@ int solo5_app_main(const struct solo5_start_info *si)
 {
     int argc = split_args(si->cmdline), i = argc + 2;
 
+    cmdline_orig = si->cmdline;
     skiff_libc_heap_init(si->heap_start, si->heap_size);
     tls_phdr.p_type = PT_TLS;
     tls_phdr.p_vaddr = (uintptr_t)_stdata;

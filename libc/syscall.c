@@ -98,6 +98,13 @@ static long sys_kill(long sig)
 
 long skiff_libc_syscall(long n, long a, long b, long c, long d, long e, long f)
 {
+    /* With the network stack linked, sockets come first (docs/sockets.md). */
+    if (skiff_sock_syscall) {
+        long r = skiff_sock_syscall(n, (const long[]){a, b, c, d, e, f});
+
+        if (r != -ENOSYS)
+            return r;
+    }
     switch (n) {
     case SYS_write:
         if (!is_console(a))

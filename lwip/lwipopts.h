@@ -53,6 +53,9 @@
 #define LWIP_WND_SCALE     1
 #define TCP_RCV_SCALE      2
 #define TCP_LISTEN_BACKLOG 1
+/* SO_REUSEADDR for the socket module (docs/sockets.md): a listener may bind its port again
+ * while connections of an earlier one linger in TIME_WAIT. */
+#define SO_REUSE 1
 
 /* Every checksum is computed and checked in software: a tap carries complete frames. */
 /* Counters of the heap and the pools (lwip_stats), for examples/web's status page. */

@@ -14,7 +14,7 @@ CPL0_TESTS := x86_64/hlt x86_64/triplefault
 # uses SSE) are the exceptions; their cases run in user mode only, or are skipped where the
 # host cannot emulate (+sse in tests/cases). So is libc: musl passes doubles in SSE registers,
 # so it cannot be built without them (docs/libc.md).
-SSE_TESTS := fpu libc x86_64/memtouch
+SSE_TESTS := fpu libc sockecho x86_64/memtouch
 
 # cpuwork is also built for the host (tools/bench-cpu); general registers only, so that the
 # same code runs at CPL0 on nested KVM, which cannot emulate SSE.
@@ -22,3 +22,7 @@ GUEST_CFLAGS_cpuwork := -mgeneral-regs-only
 
 # libc links the C library (docs/libc.md).
 GUEST_CFLAGS_libc := --libc
+
+# sockecho is an ordinary sockets program on the C library and the network stack
+# (docs/sockets.md); the Makefile builds the others with --no-libc.
+GUEST_CFLAGS_sockecho := --libc

@@ -1,5 +1,5 @@
 /* init.c: /init of the test VM (tests/vm/run): runs each case of /cases.txt under skiff, then
- * powers off. */
+ * powers off; or, when the VM has a /serve.txt (tests/vm/serve), serves (init_serve.c). */
 /*
  * A case is one line "NAME|STATUS|EXPECT|ARG..." of the tables in tests/cases (README.md
  * there; tests/vm/run assembles /cases.txt from them): /skiff runs with the space-separated
@@ -305,28 +305,16 @@ static int run_case(char *line)
     return 0;
 }
 
-int main(void)
+/* Runs every case of /cases.txt, one SKIFF-CASE line each, then the SKIFF-DONE line. */
+static void run_cases(const char *modules)
 {
     static char line[4096];
     FILE *cases;
     int passed = 0, failed = 0;
     double start = now();
-    const char *modules;
 
-    setvbuf(stdout, NULL, _IOLBF, 0);
-    if (chdir("/") < 0)
-        printf("init: chdir /: %s\n", strerror(errno));
-    mount_fs("devtmpfs", "/dev");
-    mount_fs("proc", "/proc");
-    mount_fs("sysfs", "/sys");
-    /* A 1 GiB VM otherwise refuses large guest memory mappings (FACTS.md). */
-    write_file("/proc/sys/vm/overcommit_memory", "1");
-    mkdir("/tmp", 01777);
-    verbose = kernel_arg("skiff.verbose=1");
-    modules = load_modules();
     printf("SKIFF-START modules=%s kvm=%s\n", modules,
            access("/dev/kvm", R_OK | W_OK) == 0 ? "yes" : "no");
-
     cases = fopen("/cases.txt", "r");
     if (!cases) {
         printf("init: /cases.txt: %s\n", strerror(errno));
@@ -343,6 +331,27 @@ int main(void)
         fclose(cases);
     }
     printf("SKIFF-DONE passed=%d failed=%d (%.1f s)\n", passed, failed, now() - start);
+}
+
+int main(void)
+{
+    const char *modules;
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (chdir("/") < 0)
+        printf("init: chdir /: %s\n", strerror(errno));
+    mount_fs("devtmpfs", "/dev");
+    mount_fs("proc", "/proc");
+    mount_fs("sysfs", "/sys");
+    /* A 1 GiB VM otherwise refuses large guest memory mappings (FACTS.md). */
+    write_file("/proc/sys/vm/overcommit_memory", "1");
+    mkdir("/tmp", 01777);
+    verbose = kernel_arg("skiff.verbose=1");
+    modules = load_modules();
+    if (access("/serve.txt", F_OK) == 0)
+        init_serve("/serve.txt", modules);
+    else
+        run_cases(modules);
     sync();
     reboot(RB_POWER_OFF);
     return 0;

@@ -70,6 +70,35 @@ static void set_in_addr(struct sockaddr *sa, in_addr_t a)
     memcpy(sa, &sin, sizeof(sin));
 }
 
+/* Brings interface name up through socket s; returns 0 or -1 (errno set). */
+int if_up(int s, const char *name)
+{
+    struct ifreq ifr;
+
+    memset(&ifr, 0, sizeof(ifr));
+    if (if_ioctl(s, SIOCGIFFLAGS, name, &ifr) < 0)
+        return -1;
+    ifr.ifr_flags |= IFF_UP;
+    return if_ioctl(s, SIOCSIFFLAGS, name, &ifr);
+}
+
+const char *tap_create(const char *name)
+{
+    struct ifreq ifr;
+    int fd = open("/dev/net/tun", O_RDWR);
+
+    if (fd < 0)
+        return "/dev/net/tun missing (tun.ko not loaded?)";
+    memset(&ifr, 0, sizeof(ifr));
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+    if (if_ioctl(fd, TUNSETIFF, name, &ifr) < 0 || ioctl(fd, TUNSETPERSIST, 1) < 0) {
+        close(fd);
+        return "TUNSETIFF/TUNSETPERSIST failed";
+    }
+    close(fd);
+    return NULL;
+}
+
 /* "+tap=NAME:A.B.C.D/LEN": a persistent tap that skiff can attach to, addressed and up. An
  * existing tap (an earlier case made it) is left as it is. */
 const char *make_tap(char *spec)
@@ -77,7 +106,8 @@ const char *make_tap(char *spec)
     char *colon = strchr(spec, ':'), *slash = strchr(spec, '/');
     struct ifreq ifr;
     struct in_addr addr;
-    int fd, s, len;
+    const char *err;
+    int s, len;
 
     if (!colon || !slash || slash < colon)
         return "+tap needs NAME:A.B.C.D/LEN";
@@ -87,26 +117,15 @@ const char *make_tap(char *spec)
         return "+tap: bad address";
     if (if_nametoindex(spec) != 0)
         return NULL;
-    fd = open("/dev/net/tun", O_RDWR);
-    if (fd < 0)
-        return "/dev/net/tun missing (tun.ko not loaded?)";
-    memset(&ifr, 0, sizeof(ifr));
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
-    if (if_ioctl(fd, TUNSETIFF, spec, &ifr) < 0 || ioctl(fd, TUNSETPERSIST, 1) < 0) {
-        close(fd);
-        return "TUNSETIFF/TUNSETPERSIST failed";
-    }
-    close(fd);
+    if ((err = tap_create(spec)) != NULL)
+        return err;
     s = socket(AF_INET, SOCK_DGRAM, 0);
     memset(&ifr, 0, sizeof(ifr));
     set_in_addr(&ifr.ifr_addr, addr.s_addr);
     if (s < 0 || if_ioctl(s, SIOCSIFADDR, spec, &ifr) < 0)
         goto fail;
     set_in_addr(&ifr.ifr_netmask, htonl(0xffffffffU << (32 - len)));
-    if (if_ioctl(s, SIOCSIFNETMASK, spec, &ifr) < 0 || if_ioctl(s, SIOCGIFFLAGS, spec, &ifr) < 0)
-        goto fail;
-    ifr.ifr_flags |= IFF_UP;
-    if (if_ioctl(s, SIOCSIFFLAGS, spec, &ifr) < 0)
+    if (if_ioctl(s, SIOCSIFNETMASK, spec, &ifr) < 0 || if_up(s, spec) < 0)
         goto fail;
     close(s);
     return NULL;

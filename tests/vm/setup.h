@@ -24,6 +24,17 @@ const char *check_sandbox(int pid, int min_threads);
 const char *check_wall(const char *out, size_t len);
 /* Loads the modules /modules.txt lists, in order: "none", "N loaded" or the first error. */
 const char *load_modules(void);
+/* Creates the persistent tap name (no packet information header), down and without an
+ * address: NULL or what went wrong. */
+const char *tap_create(const char *name);
+/* Sets IFF_UP on interface name through socket s: 0, or -1 with errno set. */
+int if_up(int s, const char *name);
+
+/* The serve mode (init_serve.c, for tests/vm/serve): does the steps and runs skiff with the
+ * arguments of the list file, one a line, its output on the console, until it exits or the
+ * console says stop; reports on the console and returns (init then powers off). modules is
+ * what load_modules() said. */
+void init_serve(const char *list, const char *modules);
 
 /* CLOCK_MONOTONIC in seconds. */
 double now(void);

@@ -1,0 +1,88 @@
+# aarch64net.sh: examples/web built for aarch64, serving in the aarch64 test VM (tests/vm/serve:
+# QEMU TCG, the unikernel on arm64 KVM inside), and real clients on this host reaching it from
+# a network namespace this script creates: curl (bytes compared, keep-alive, HEAD, 404), ab,
+# ping. No packet leaves the namespace. One VM boot (a minute or two here); the time is shown.
+# run-all: on the host
+#   AARCH64_BUILD  the aarch64 build directory (default build/aarch64: make aarch64-vm-files)
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../vmnet.sh"
+A=${AARCH64_BUILD:-build/aarch64}
+NETNS=skiff-a64net-$$
+IN="ip netns exec $NETNS"
+WEB=http://10.10.0.2
+trap 'stop_vm_server; ip netns del $NETNS 2>/dev/null; rm -rf "$TMP"' EXIT
+
+if ! command -v qemu-system-aarch64 >/dev/null; then
+    skip aarch64-web "qemu-system-aarch64 missing (tools/install-deps vm installs it)"
+    exit 0
+fi
+[ -f "$A/examples/web.hvt" ] && [ -x "$A/skiff" ] && [ -x "$A/tests/vm/init" ] ||
+    { fail aarch64-web "$A lacks skiff, tests/vm/init or examples/web.hvt (make aarch64-vm-files)"; exit 0; }
+ip netns add $NETNS || { fail aarch64-net-setup "cannot create a network namespace"; exit 0; }
+$IN ip link set lo up
+add_tap vmtap0 10.10.0.1/24 || { fail aarch64-net-setup "cannot create the tap vmtap0"; exit 0; }
+
+t0=$(date +%s)
+if ! start_vm_server "$TMP/web.log" aarch64 "$A" $NETNS vmtap0 -- --mem=32 \
+    --net:service0=tap0 examples/web.hvt --ipv4=10.10.0.2/24 --ipv4-gateway=10.10.0.1; then
+    fail aarch64-web "the server did not start in the aarch64 VM"
+    exit 0
+fi
+grep -q "SERVING $WEB/" "$TMP/web.log" && pass aarch64-web-address ||
+    fail aarch64-web-address "$(grep -m1 SERVING "$TMP/web.log")"
+grep -q 'SKIFF-SERVE-START.*kvm=yes' "$TMP/web.log" && pass aarch64-web-on-kvm ||
+    fail aarch64-web-on-kvm "$(grep -m1 SKIFF-SERVE-START "$TMP/web.log")"
+
+# ICMP through the bridge, small and full-size frames.
+for size in 56 1472; do
+    $IN ping -c 5 -i 0.2 -W 5 -M do -s $size 10.10.0.2 >"$TMP/ping" 2>&1 && grep -q ' 0% packet loss' "$TMP/ping" &&
+        pass "aarch64-ping-$size" || fail "aarch64-ping-$size" "$(grep 'packet loss' "$TMP/ping")"
+done
+
+# web_case NAME WANT CURL_ARG...: what curl -w writes (after its own output options) is WANT.
+web_case() {
+    local name=$1 want=$2 got
+    shift 2
+    got=$($IN curl -sS --max-time 120 "$@" 2>&1)
+    [ "$got" = "$want" ] && pass "$name" || fail "$name" "curl ${*: -1}: '$got', expected '$want'"
+}
+# The page, byte for byte, and its length as sent; then two requests over one connection
+# (num_connects 0 for the second), HEAD (the length, no body) and a miss.
+cat >"$TMP/page" <<'EOF'
+<!DOCTYPE html>
+<html><head><title>skiff</title></head>
+<body><p>Hello from a skiff unikernel, served by lwIP.</p></body>
+</html>
+EOF
+len=$(wc -c <"$TMP/page")
+web_case aarch64-curl-page "200 $len" -o "$TMP/got" -w '%{http_code} %header{content-length}' "$WEB/"
+cmp -s "$TMP/page" "$TMP/got" && pass aarch64-page-bytes || fail aarch64-page-bytes "$(cmp "$TMP/page" "$TMP/got" 2>&1)"
+web_case aarch64-keep-alive "200 1;200 0;" -o /dev/null -o /dev/null -w '%{http_code} %{num_connects};' "$WEB/" "$WEB/"
+web_case aarch64-head "200 $len 0" -I -o /dev/null -w '%{http_code} %header{content-length} %{size_download}' "$WEB/"
+web_case aarch64-404 404 -o /dev/null -w '%{http_code}' "$WEB/no/such/page"
+# 1 MiB (many windows through the VM's bridge), against the same lines generated here.
+python3 -c 'import sys
+sys.stdout.buffer.write(b"".join(bytes([97 + k % 26]) * 63 + b"\n" for k in range(16384)))' >"$TMP/big"
+web_case aarch64-curl-1MiB "200 1048576" -o "$TMP/gotbig" -w '%{http_code} %{size_download}' "$WEB/big"
+cmp -s "$TMP/big" "$TMP/gotbig" && pass aarch64-1MiB-bytes || fail aarch64-1MiB-bytes "$(cmp "$TMP/big" "$TMP/gotbig" 2>&1)"
+# Bursts of 200 requests, 10 at a time: a connection each, then kept alive. Every one
+# complete, a 200 and of the page's length.
+for k in "" -k; do
+    t=$(date +%s)
+    $IN timeout 300 ab -q $k -n 200 -c 10 -s 60 "$WEB/" >"$TMP/ab" 2>&1
+    if grep -q '^Complete requests: *200$' "$TMP/ab" && grep -q '^Failed requests: *0$' "$TMP/ab" &&
+        grep -q "^Document Length: *$len bytes" "$TMP/ab" && ! grep -q '^Non-2xx responses' "$TMP/ab"; then
+        pass "aarch64-ab$k-200"
+        echo "       ($(grep -m1 '^Requests per second' "$TMP/ab" | tr -s ' '), $(($(date +%s) - t)) s)"
+    else
+        fail "aarch64-ab$k-200" "$(grep -E 'requests|responses|Length|error|apr_' "$TMP/ab" | head -4 | tr '\n' ' ')"
+    fi
+done
+web_case aarch64-after-bursts 200 -o /dev/null -w '%{http_code}' "$WEB/"
+
+# Stopped: SIGTERM reaches skiff in the VM, which ends as a stopped server does.
+stop_vm_server
+[ "$VM_SERVER_STATUS" = 143 ] && grep -q 'skiff: exiting on signal 15' "$TMP/web.log" &&
+    pass aarch64-web-stop || { fail aarch64-web-stop "status $VM_SERVER_STATUS"; tail -5 "$TMP/web.log"; }
+echo "  (aarch64 server: $(($(date +%s) - t0)) s in all)"
+true
