@@ -1,6 +1,6 @@
 # skiff: one Makefile for the tender, the guest bindings, the tools and the tests.
 #   make                 build the tender, bindings, tools and test unikernels for ARCH
-#   make demo            build and boot the demo unikernel
+#   make demo            boot the web server unikernel and reach it with curl
 #   make check           every test, one summary line: unit (plain and ASan), integration on
 #                        /dev/kvm (x86_64 guests in user mode, then in kernel mode, see
 #                        docs/user-mode.md), fuzzing (bounded), both test VMs
@@ -164,11 +164,11 @@ kernel_cflags = $(if $(filter --mode=kernel,$(call guest_mode,$(1))),$\
 # Tests that send raw hypercalls (blk.c) use the bindings' arch hooks, found the same way.
 GUEST_TEST_CFLAGS += -DSKIFF_ARCH_H='"arch_$(ARCH).h"'
 
-# ---- examples: examples/NAME/app.c + manifest.json -> NAME.hvt, built as the README shows ----
+# ---- examples: examples/NAME/*.c + manifest.json -> NAME.hvt, built as the README shows ----
 EXAMPLES := $(patsubst examples/%/app.c,$(BUILD)/examples/%.hvt,$(wildcard examples/*/app.c))
 
 all: $(SKIFF) $(BINDINGS_LIB) $(LWIP_LIB) $(LIBC_FILES) $(SOCK_LIB) $(MFTGEN) $(GUEST_IMAGES) \
-	$(CPUWORK_NATIVE) $(EXAMPLES)
+	$(CPUWORK_NATIVE) $(EXAMPLES) $(WEB_SITE)
 
 # Relinked when the Makefile changes, so that a change of STATIC or of the flags takes effect.
 $(SKIFF): $(TENDER_OBJS) Makefile
@@ -288,12 +288,22 @@ $(BUILD)/tests/guest/sockecho.hvt: $(LIBC_FILES) $(SOCK_LIB) $(LWIP_LIB)
 # An example that includes skiff_lwip.h is a lwIP unikernel: built with lwIP's headers and
 # linked with liblwip.a, as the README shows.
 lwip_example = $(shell grep -l '"skiff_lwip.h"' examples/$(1)/app.c 2>/dev/null)
-$(BUILD)/examples/%.hvt: examples/%/app.c examples/%/manifest.json $(BINDINGS_LIB) $(MFTGEN) \
-		$(LDSCRIPT) tools/skiff-cc $$(if $$(call lwip_example,$$*),$(LWIP_LIB))
+$(BUILD)/examples/%.hvt: examples/%/app.c $$(wildcard examples/%/*.c examples/%/*.h) \
+		examples/%/manifest.json $(BINDINGS_LIB) $(MFTGEN) $(LDSCRIPT) tools/skiff-cc \
+		$$(if $$(call lwip_example,$$*),$(LWIP_LIB) lwip/lwipopts.h)
 	@mkdir -p $(dir $@)
 	$(say) UNIKERN $@
-	$(Q)$(SKIFF_CC) --no-libc -m examples/$*/manifest.json -o $@ $< \
+	$(Q)$(SKIFF_CC) --no-libc $(call guest_mode,$*) -m examples/$*/manifest.json -o $@ \
+		$(wildcard examples/$*/*.c) $(call kernel_cflags,$*) \
 		$(if $(call lwip_example,$*),$(LWIP_INCLUDES) $(LWIP_LIB))
+
+# The web example's sample site (examples/web/site), packed by tools/skiff-pack: what make
+# demo and the container images serve.
+WEB_SITE := $(BUILD)/examples/web-site.img
+$(WEB_SITE): tools/skiff-pack $(wildcard examples/web/site/*)
+	@mkdir -p $(dir $@)
+	$(say) PACK $@
+	$(Q)tools/skiff-pack examples/web/site $@ >/dev/null
 
 # ---- unit tests (cmocka): tests/unit/test_X.c links only the modules it names ----
 UNIT_CFLAGS := $(WARN) -Wno-write-strings -Wno-cast-qual -O1 -g -D_GNU_SOURCE -Iinclude -Itender -MMD -MP $(SANITIZE)
@@ -397,13 +407,17 @@ FUZZ_DEPS_hypercall := tests/fuzz/harness.c tender/core.c tender/block.c tender/
 FUZZ_DEPS_ring := tests/fuzz/harness.c tender/net_ring_serve.c tender/core.c tender/block.c \
 	tender/net.c tender/tap_io.c tender/guest_mem.c tender/mft.c tender/stop.c tender/sandbox.c \
 	tender/error.c
+# examples/web's request parser, with its own headers.
+FUZZ_DEPS_http := examples/web/http.c
+FUZZ_CFLAGS_http := -Iexamples/web
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h tests/fuzz/harness.h \
 		$(wildcard include/*.h)
 	@mkdir -p $(dir $@)
 	$(say) FUZZCC $@
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/fuzz -o $@ $(filter %.c,$^) $(FUZZ_LIBS_$*)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_CFLAGS_$*) -Itests/fuzz -o $@ $(filter %.c,$^) \
+		$(FUZZ_LIBS_$*)
 
 # lwIP's input path (ethernet_input and up), built for the host from the same sources and
 # lwipopts.h as the guests', with host platform hooks (tests/fuzz/lwip-host); lwIP's own
@@ -428,23 +442,23 @@ fuzz: $(FUZZ_BINS)
 deps:
 	$(Q)tools/install-deps build
 
-# Boots hello on this host's KVM, or, on a host without a usable /dev/kvm, on the KVM of the
-# shell VM (tests/vm/shell: QEMU, slower to start, but a real boot), and says so. Installs and
-# builds only what that needs, and shows the command that a user can run again.
-DEMO := $(SKIFF) --mem=32 $(BUILD)/tests/guest/hello.hvt Hello_from_skiff
+# Boots examples/web on its sample site in a network namespace of its own, shows curl reaching
+# it, and stops it (examples/web/demo.sh), on this host's KVM or, on a host without a usable
+# /dev/kvm, on the KVM of the shell VM (tests/vm/shell: QEMU, slower to start, but a real
+# boot), and says so. Installs and builds only what that needs.
 have_kvm = [ -r /dev/kvm ] && [ -w /dev/kvm ]
+DEMO_SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 demo:
-	$(Q)tools/install-deps build $$($(have_kvm) || echo vm-x86_64)
-	$(Q)$(SUBMAKE) $(SKIFF) $(BUILD)/tests/guest/hello.hvt
+	$(Q)tools/install-deps build curl iproute2 $$($(have_kvm) || echo vm-x86_64)
+	$(Q)$(SUBMAKE) $(SKIFF) $(BUILD)/examples/web.hvt $(WEB_SITE)
 	$(Q)if $(have_kvm); then \
-		echo "Booting the demo unikernel on this host's KVM:"; \
-		echo "\$$ $(DEMO)"; $(DEMO); \
+		echo "Booting the demo on this host's KVM."; \
+		$(DEMO_SUDO) examples/web/demo.sh $(BUILD); \
 	else \
 		echo "This host has no usable /dev/kvm, so the demo boots on the KVM of a QEMU VM"; \
-		echo "(tests/vm/shell; ~10 s, the first time longer: it fetches Debian's kernel):"; \
-		echo "\$$ tests/vm/shell -- $(DEMO)"; tests/vm/shell -- $(DEMO); \
-	fi; st=$$?; echo "The unikernel exited with status $$st; skiff --help lists the options."; \
-	exit $$st
+		echo "(tests/vm/shell; ~30 s, the first time longer: it fetches Debian's kernel)."; \
+		tests/vm/shell -- examples/web/demo.sh $(BUILD); \
+	fi
 
 # Everything, with one summary line at the end: unit tests (also under ASan), the integration
 # scripts on this host's /dev/kvm, the x86_64 guests again at CPL0, bounded fuzzing, and the
@@ -473,7 +487,7 @@ check-deps:
 # ELF-loader and container tests do not depend on the mode).
 check-kernel:
 	$(Q)$(SUBMAKE) GUEST_MODE=kernel all
-	$(Q)tests/run-all --no-unit build/$(ARCH)-kernel guest tender block net
+	$(Q)tests/run-all --no-unit build/$(ARCH)-kernel guest tender block net web
 
 # A statically linked tender for FROM scratch container images (tools/skiff-image).
 static: $(SKIFF)

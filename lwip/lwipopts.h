@@ -29,13 +29,22 @@
 /* Memory: lwIP's own heap (a static array in mem.c) for PBUF_RAM frames and the
  * applications' mem_malloc; pools for the control blocks. */
 #define MEM_ALIGNMENT           8
-#define MEM_SIZE                (2 * 1024 * 1024)
-#define MEMP_NUM_PBUF           64
-#define MEMP_NUM_TCP_PCB        128
 #define MEMP_NUM_TCP_PCB_LISTEN 8
-#define MEMP_NUM_TCP_SEG        512
 #define MEMP_NUM_UDP_PCB        8
 #define PBUF_POOL_SIZE          64
+
+/* Sized for examples/web's 1,000+ concurrent connections (docs/web.md): a pcb each (~200
+ * bytes), queued segments and references to file data shared between them (a tcp_write that
+ * finds none left waits for the sent or poll callback), a 4 MiB heap for frames and copied
+ * headers. The pools and the heap are static (.bss): ~6.5 MiB of guest memory in all. */
+#define MEM_SIZE         (4 * 1024 * 1024)
+#define MEMP_NUM_TCP_PCB 1100
+#define MEMP_NUM_TCP_SEG 8192
+#define MEMP_NUM_PBUF    4096
+/* TIME_WAIT lasts 2 * TCP_MSL. lwIP (unlike Linux) does not let a new SYN take over a pcb in
+ * TIME_WAIT: a client that reuses the port of a connection the server closed first cannot
+ * connect until it ends, which lwIP's 2 minutes make common under load. 4 s on local links. */
+#define TCP_MSL 2000UL
 
 #define TCP_MSS            1460
 #define TCP_WND            (32 * TCP_MSS)
@@ -49,7 +58,9 @@
 #define SO_REUSE 1
 
 /* Every checksum is computed and checked in software: a tap carries complete frames. */
-#define LWIP_STATS               0
+/* Counters of the heap and the pools (lwip_stats), for examples/web's status page. */
+#define LWIP_STATS               1
+#define LWIP_STATS_DISPLAY       0
 #define LWIP_NETIF_HOSTNAME      0
 #define LWIP_SINGLE_NETIF        1
 #define LWIP_NETIF_LINK_CALLBACK 0

@@ -9,7 +9,7 @@ ID=skiff-test-$$
 NET=$ID
 export ARCH=${ARCH:-$(uname -m)} SKIFF_BUILD=$BUILD
 COMPOSE="docker-compose -p ${ID//-/} -f examples/compose/docker-compose.yml"
-export SKIFF_PING_SERVER=$ID/ping-server SKIFF_PING_CLIENT=$ID/ping-client
+export SKIFF_WEB=$ID/web SKIFF_PING_CLIENT=$ID/ping-client
 cleanup() {
     $COMPOSE down -t 1 >/dev/null 2>&1
     docker ps -aq --filter "label=$ID" 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1
@@ -39,14 +39,16 @@ image() { # NAME KERNEL [skiff-image args]
 }
 image hello "$G/hello.hvt" -- hello from a container &&
     image exit "$G/exit.hvt" -- 7 &&
-    image httpd "$G/httpd.hvt" -- @IP 8080 &&
+    image web "$BUILD/examples/web.hvt" --block-file storage="$BUILD/examples/web-site.img" \
+        -- --ipv4=@IP/@PREFIX --ipv4-gateway=@GATEWAY &&
     image diskhold "$G/diskhold.hvt" --block storage=/disk.img -- stopped &&
     image ping-server "$G/ping.hvt" &&
     image ping-client "$G/pingclient.hvt" && pass skiff-image
-labels=$(docker inspect -f '{{index .Config.Labels "org.skiff.abi"}} {{index .Config.Labels "org.skiff.arch"}} {{index .Config.Labels "org.skiff.devices"}}' "$ID/httpd" 2>&1)
-[ "$labels" = "hvt-2 $ARCH service0:NET_BASIC" ] && pass image-labels || fail image-labels "$labels"
+labels=$(docker inspect -f '{{index .Config.Labels "org.skiff.abi"}} {{index .Config.Labels "org.skiff.arch"}} {{index .Config.Labels "org.skiff.devices"}}' "$ID/web" 2>&1)
+[ "$labels" = "hvt-2 $ARCH service0:NET_BASIC,storage:BLOCK_BASIC" ] && pass image-labels || fail image-labels "$labels"
 expect image-not-hvt 1 'not a Solo5 hvt unikernel' -- tools/skiff-image -t "$ID/bad" "$SKIFF"
 expect image-unknown-device 1 "declares no device 'nosuch'" -- tools/skiff-image -t "$ID/bad" --net nosuch "$G/ping.hvt"
+expect image-missing-block-file 1 "block-file storage=$TMP/nope.img: no such file" -- tools/skiff-image -t "$ID/bad" --block-file storage="$TMP/nope.img" "$BUILD/examples/web.hvt"
 
 echo "-- run"
 expect no-kvm 69 '^skiff: /dev/kvm: .*--device /dev/kvm' -- docker run --rm --label "$ID" "$ID/hello"
@@ -56,9 +58,9 @@ expect hello 0 'Hello, world' 'cmdline: "hello from a container"' -- $RUN --rm "
 expect hello-args 0 'cmdline: "other args"' -- $RUN --rm "$ID/hello" other args
 expect exit-code 7 'solo5_exit\(7\)' -- $RUN --rm "$ID/exit"
 expect exit-code-arg 42 -- $RUN --rm "$ID/exit" 42
-expect no-net-admin 69 'cannot create a tap: .*needs CAP_NET_ADMIN' -- $RUN --rm "$ID/httpd"
-expect no-network 69 "no network interface 'eth0'" -- $RUN --rm --cap-add NET_ADMIN --network none "$ID/httpd"
-expect no-mknod 69 '/dev/net/tun is missing and cannot be created.*--device /dev/net/tun' -- $RUN --rm --cap-drop ALL --cap-add NET_ADMIN "$ID/httpd"
+expect no-net-admin 69 'cannot create a tap: .*needs CAP_NET_ADMIN' -- $RUN --rm "$ID/web"
+expect no-network 69 "no network interface 'eth0'" -- $RUN --rm --cap-add NET_ADMIN --network none "$ID/web"
+expect no-mknod 69 '/dev/net/tun is missing and cannot be created.*--device /dev/net/tun' -- $RUN --rm --cap-drop ALL --cap-add NET_ADMIN "$ID/web"
 
 # wait_for CONTAINER WORD: until the container's log shows WORD (at most 10 s).
 wait_for() {
@@ -72,19 +74,33 @@ wait_for() {
 
 echo "-- network"
 docker network create "$NET" >/dev/null || fail docker-network "cannot create network $NET"
-if $RUN -d --name "$ID-httpd" --cap-add NET_ADMIN --network "$NET" -p 127.0.0.1::8080 \
-    "$ID/httpd" >/dev/null && wait_for "$ID-httpd" SERVING; then
-    ip=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "$ID-httpd")
-    port=$(docker port "$ID-httpd" 8080/tcp | head -1)
-    docker logs "$ID-httpd" 2>&1 | grep -q "httpd: $ip port 8080" && pass net-from-address ||
+# examples/web with the sample site its image carries, then with another site from a volume.
+printf '<p>from a volume</p>\n' >"$TMP/vol.html"
+mkdir -p "$TMP/volsite" && mv "$TMP/vol.html" "$TMP/volsite/index.html"
+tools/skiff-pack "$TMP/volsite" "$TMP/vol.img" >/dev/null
+if $RUN -d --name "$ID-web" --cap-add NET_ADMIN --network "$NET" -p 127.0.0.1::80 \
+    "$ID/web" >/dev/null && wait_for "$ID-web" SERVING; then
+    ip=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "$ID-web")
+    port=$(docker port "$ID-web" 80/tcp | head -1)
+    docker logs "$ID-web" 2>&1 | grep -q "SERVING http://$ip/" && pass net-from-address ||
         fail net-from-address "guest was not given $ip"
-    expect http-published-port 0 '^hello from skiff$' -- curl -sS -m 10 "http://$port/"
-    expect http-container-ip 0 '^hello from skiff$' -- curl -sS -m 10 "http://$ip:8080/"
+    expect http-published-port 0 '<h1>Hello from a skiff unikernel</h1>' -- curl -sS -m 10 "http://$port/"
+    expect http-container-ip 0 '^body \{' -- curl -sS -m 10 "http://$ip/style.css"
+    expect http-status-page 0 '^requests 3$' '^files 2$' -- curl -sS -m 10 "http://$ip/_status"
     expect ping-container-ip 0 ' 0% packet loss' -- ping -c 3 -i 0.2 -W 2 "$ip"
-    docker logs "$ID-httpd" 2>&1 | grep -q 'request 2 from' && pass docker-logs || fail docker-logs "no request lines"
-    docker rm -f "$ID-httpd" >/dev/null
+    docker logs "$ID-web" 2>&1 | grep -q '^web: 2 files, [0-9]* bytes from storage' && pass docker-logs ||
+        fail docker-logs "no start-up line"
+    docker rm -f "$ID-web" >/dev/null
 else
-    fail http-published-port "httpd did not start"
+    fail http-published-port "web did not start"
+fi
+if $RUN -d --name "$ID-webvol" --cap-add NET_ADMIN --network "$NET" \
+    -v "$TMP/vol.img:/data/storage.img" "$ID/web" >/dev/null && wait_for "$ID-webvol" SERVING; then
+    ip=$(docker inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "$ID-webvol")
+    expect http-volume-content 0 '^<p>from a volume</p>$' -- curl -sS -m 10 "http://$ip/"
+    docker rm -f "$ID-webvol" >/dev/null
+else
+    fail http-volume-content "web with a volume did not start"
 fi
 # @IP, @PREFIX and @GATEWAY: the client pings the network's gateway (this host's bridge).
 read -r gw subnet < <(docker network inspect -f '{{(index .IPAM.Config 0).Gateway}} {{(index .IPAM.Config 0).Subnet}}' "$NET")
@@ -133,6 +149,11 @@ echo "-- compose"
 # Not the default 30 s: in the shell VM's emulated CPU docker-compose alone takes ~7 s to start
 # and ~8 s to create each container, ~35 s in all. 120 s covers that and the client's own 60 s
 # TIMEOUT (it resends until the server answers, so start order does not matter).
-CASE_TIMEOUT=120 expect compose 0 'client_1 .* 3 replies' 'client_1 .* SUCCESS' -- $COMPOSE up --exit-code-from client
+CASE_TIMEOUT=120 expect compose 0 'client_1 .* 3 replies' 'client_1 .* SUCCESS' 'web_1 .* SERVING http://10.89.0.10/' -- $COMPOSE up --exit-code-from client
+# The stack's web server from this host, on its fixed address on the stack's network.
+if CASE_TIMEOUT=120 expect compose-web-up 0 -- $COMPOSE up -d web; then
+    for _ in $(seq 100); do $COMPOSE logs web 2>&1 | grep -q SERVING && break; sleep 0.1; done
+    expect compose-web-http 0 '<h1>Hello from a skiff unikernel</h1>' -- curl -sS -m 10 http://10.89.0.10/
+fi
 # Each case reported itself to RESULTS; the last one failing is not the script failing.
 true
