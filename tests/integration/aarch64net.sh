@@ -31,8 +31,8 @@ tools/skiff-pack "$TMP/site" "$TMP/site.img" >/dev/null || { fail aarch64-web "s
 
 t0=$(date +%s)
 if ! start_vm_server "$TMP/web.log" aarch64 "$A" $NETNS vmtap0 --file "$TMP/site.img:/site.img" -- \
-    --mem=32 --net:service0=tap0 --block:storage=/site.img examples/web.hvt \
-    --ipv4=10.10.0.2/24 --ipv4-gateway=10.10.0.1; then
+    --mem=64 --net:service0=tap0 --block:storage=/site.img examples/web.hvt \
+    --ipv4=10.10.0.2/24 --ipv4-gateway=10.10.0.1 --idle-timeout=120 --head-timeout=3; then
     fail aarch64-web "the server did not start in the aarch64 VM"
     exit 0
 fi
@@ -93,6 +93,31 @@ if command -v wrk >/dev/null; then
 else
     fail aarch64-wrk "wrk missing (tools/install-deps test installs it)"
 fi
+# The raw-socket clients of web.sh (tests/web-client.py): slow clients answered 408 after the
+# 3 s head timeout while curl is still served, resets, 2,000 connections opened and dropped,
+# 1,000 held open while a request on a new one is answered.
+PY="$IN python3 tests/web-client.py"
+$PY slow 20 30 >"$TMP/slow" 2>&1 &
+slow=$!
+for _ in $(seq 300); do grep -q HELD "$TMP/slow" && break; sleep 0.1; done
+$IN curl -sS --max-time 20 -o /dev/null "$WEB/" && pass aarch64-served-beside-slow ||
+    fail aarch64-served-beside-slow "curl got no answer"
+wait $slow
+[ "$(tail -1 "$TMP/slow")" = "408 EOF:20" ] && pass aarch64-slow-timeout || fail aarch64-slow-timeout "$(tail -1 "$TMP/slow")"
+$IN timeout 120 python3 tests/web-client.py resets 20 /big.bin >"$TMP/resets" 2>&1
+[ "$(cat "$TMP/resets")" = "reset 20" ] && pass aarch64-resets || fail aarch64-resets "$(head -2 "$TMP/resets")"
+$IN timeout 300 python3 tests/web-client.py churn 2000 >"$TMP/churn" 2>&1
+[ "$(cat "$TMP/churn")" = "dropped 2000" ] && pass aarch64-2000-dropped || fail aarch64-2000-dropped "$(head -2 "$TMP/churn")"
+rm -f "$TMP/release"
+$PY hold 1000 "$TMP/release" >"$TMP/hold" 2>&1 &
+hold=$!
+for _ in $(seq 1800); do grep -q 'HELD\|failed' "$TMP/hold" && break; sleep 0.1; done
+got=$($IN curl -sS --max-time 60 -o /dev/null -w '%{http_code}' "$WEB/" 2>&1)
+touch "$TMP/release"
+wait $hold
+[ "$(head -1 "$TMP/hold")" = "HELD 1000" ] && [ "$got" = 200 ] && pass aarch64-1000-concurrent ||
+    fail aarch64-1000-concurrent "$(head -1 "$TMP/hold"), curl beside them: $got"
+sleep 5 # the FINs and resets of the last clients
 # The status page: every connection the clients opened is closed again.
 web_case aarch64-after-bursts 200 -o "$TMP/status" -w '%{http_code}' "$WEB/_status"
 grep -qx 'connections_open 1' "$TMP/status" && pass aarch64-status-open-1 ||
