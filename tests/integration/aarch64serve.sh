@@ -64,6 +64,8 @@ LOG=$TMP/echo.log
 if start_vm_server "$LOG" aarch64 "$A" $NETNS vmtap0 -- --mem=64 --net:service0=tap0 \
     tests/guest/sockecho.hvt --ipv4=$GUEST/24 --ipv4-gateway=10.10.0.1 serve 7; then
     served_on_kvm aarch64-sock-on-kvm "$LOG"
+    grep -q 'argv: \[serve\] \[7\]' "$LOG" && pass aarch64-sock-argv-without-net-options ||
+        fail aarch64-sock-argv-without-net-options "$(grep -m1 argv "$LOG")"
     grep -q 'accept before any client: EAGAIN' "$LOG" && pass aarch64-sock-accept-eagain ||
         fail aarch64-sock-accept-eagain "$(grep -m1 accept "$LOG")"
     # Up while the VM runs and skiff in it has not ended.
