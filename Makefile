@@ -513,10 +513,11 @@ check-aarch64: vm-deps aarch64-vm-files
 
 # The aarch64 examples/web serving in the aarch64 test VM (tests/vm/serve), curl, ab and ping on
 # this host against it (tests/integration/aarch64net.sh; make check runs it as one of the
-# integration scripts).
+# integration scripts); likewise examples/iperf and tests/guest/sockecho.c against iperf, nc,
+# socat and Python (tests/integration/aarch64serve.sh).
 check-aarch64-net: vm-deps aarch64-vm-files
 	$(Q)tools/install-deps test
-	$(Q)tests/run-all --no-unit $(BUILD) aarch64net
+	$(Q)tests/run-all --no-unit $(BUILD) aarch64net aarch64serve
 
 check-x86_64-vm: vm-deps
 	$(Q)$(SUBMAKE) ARCH=x86_64 vm-test-files

@@ -29,7 +29,7 @@ start_vm_server() {
         "$hosttap" "$@" </dev/null >"$log" 2>&1 &
     VM_SERVER_PID=$!
     while [ $(($(date +%s) - t0)) -lt "$VM_SERVE_WAIT" ]; do
-        if grep -q SERVING "$log"; then
+        if grep -qs SERVING "$log"; then
             echo "  ($arch VM up and serving after $(($(date +%s) - t0)) s)"
             return 0
         fi
