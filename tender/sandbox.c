@@ -19,6 +19,7 @@
 
 #include "seccomp_prog.h"
 #include "arch.h"
+#include "snapshot.h"
 #include "skiff.h"
 
 #ifdef SKIFF_NO_SANDBOX
@@ -140,6 +141,13 @@ static void add_rules(struct policy *p, const struct skiff *s)
     allow_arg(p, SYS_tgkill, 0, (uint32_t)getpid());
     allow_arg(p, SYS_tgkill, 2, (uint32_t)SKIFF_STOP_KICK_SIGNAL);
     allow_fds(p);
+    /* --snapshot: reading the vCPU's state (the ioctls the arch lists) and which guest pages
+     * exist (snapshot.c); the file's calls are among the fds'. */
+    if (skiff_snapshot_armed()) {
+        for (const unsigned long *r = skiff_arch_snapshot_ioctls; *r; r++)
+            allow_arg(p, SYS_ioctl, 1, (uint32_t)*r);
+        allow(p, SYS_mincore);
+    }
     /* POLL waits on the tap fds (or only for the timeout), and PUTS for room on stdout, with
      * ppoll, on the stop eventfd too. */
     allow(p, SYS_ppoll);

@@ -161,9 +161,11 @@ struct skiff_devopt {
 
 struct skiff_options {
     bool help, version, quiet;
-    bool no_net_ring;   /* serve network devices through hypercalls only */
-    bool json;          /* --json: one JSON line on stderr at exit */
-    uint64_t mem_bytes; /* requested guest memory, before ABI rounding */
+    bool no_net_ring;     /* serve network devices through hypercalls only */
+    bool json;            /* --json: one JSON line on stderr at exit */
+    uint64_t mem_bytes;   /* requested guest memory, before ABI rounding */
+    const char *snapshot; /* --snapshot=FILE: save the guest there on SIGUSR2 (snapshot.c) */
+    const char *restore;  /* --restore=FILE: run the saved guest instead of a KERNEL */
     const char *kernel;
     int guest_argc;
     char **guest_argv;

@@ -1,0 +1,167 @@
+/* snapshot_x86_64.c: the x86_64 vCPU state a snapshot holds, and setting it back. */
+/*
+ * Registers, system registers, the whole XSAVE area (x87, SSE, AVX) with XCR0, pending
+ * events, and the MSRs a guest of the hvt ABI can have changed: SYSCALL/SYSENTER setup, FS/GS
+ * bases (the bindings set FS for TLS), PAT and the TSC. No LAPIC: skiff never creates an
+ * in-kernel irqchip, so there is none to save.
+ *
+ * The guest's clock is the TSC scaled by the frequency the boot info gave it, so a restore
+ * sets the TSC to its saved value (the clock resumes where it stopped, never goes back) at the
+ * saved frequency: KVM_SET_TSC_KHZ when this host's differs, or an error if KVM cannot scale.
+ */
+#include <cpuid.h>
+#include <errno.h>
+#include <linux/kvm.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "arch.h"
+#include "snapshot.h"
+
+#define MSR_TSC 0x10
+
+static const uint32_t saved_msrs[] = {
+    MSR_TSC,    0x174,      0x175,      0x176,      0x277,      0xc0000081, 0xc0000082,
+    0xc0000083, 0xc0000084, 0xc0000100, 0xc0000101, 0xc0000102, 0xc0000103,
+};
+#define NMSRS (sizeof(saved_msrs) / sizeof(saved_msrs[0]))
+
+struct x86_state {
+    struct kvm_regs regs;
+    struct kvm_sregs sregs;
+    struct kvm_xsave xsave;
+    struct kvm_xcrs xcrs;
+    struct kvm_vcpu_events events;
+    uint32_t nmsrs, pad;
+    struct kvm_msr_entry msrs[NMSRS];
+};
+_Static_assert(sizeof(struct x86_state) <= SKIFF_SNAP_ARCH_MAX, "x86 state fits");
+
+const bool skiff_arch_snapshot_supported = true;
+const unsigned long skiff_arch_snapshot_ioctls[] = {
+    KVM_GET_SREGS, KVM_GET_XSAVE, KVM_GET_XCRS, KVM_GET_VCPU_EVENTS, KVM_GET_MSRS, 0};
+
+static int vcpu_ioctl(struct skiff *s, unsigned long req, void *arg, const char *name)
+{
+    if (ioctl(s->kvm.vcpu_fd, req, arg) < 0) {
+        skiff_set_error("KVM: %s: %s", name, strerror(errno));
+        return SKIFF_EXIT_HOST;
+    }
+    return 0;
+}
+
+int skiff_arch_snapshot_save(struct skiff *s, void *buf, size_t cap, size_t *len)
+{
+    static struct x86_state st;
+    struct {
+        struct kvm_msrs hdr;
+        struct kvm_msr_entry e;
+    } one;
+    int status;
+
+    memset(&st, 0, sizeof(st));
+    if ((status = vcpu_ioctl(s, KVM_GET_REGS, &st.regs, "KVM_GET_REGS")) ||
+        (status = vcpu_ioctl(s, KVM_GET_SREGS, &st.sregs, "KVM_GET_SREGS")) ||
+        (status = vcpu_ioctl(s, KVM_GET_XSAVE, &st.xsave, "KVM_GET_XSAVE")) ||
+        (status = vcpu_ioctl(s, KVM_GET_XCRS, &st.xcrs, "KVM_GET_XCRS")) ||
+        (status = vcpu_ioctl(s, KVM_GET_VCPU_EVENTS, &st.events, "KVM_GET_VCPU_EVENTS")))
+        return status;
+    /* One at a time: a host without one of them (TSC_AUX without RDTSCP) leaves it out. */
+    for (size_t i = 0; i < NMSRS; i++) {
+        memset(&one, 0, sizeof(one));
+        one.hdr.nmsrs = 1;
+        one.e.index = saved_msrs[i];
+        if (ioctl(s->kvm.vcpu_fd, KVM_GET_MSRS, &one) == 1)
+            st.msrs[st.nmsrs++] = one.e;
+        else if (saved_msrs[i] == MSR_TSC) {
+            skiff_set_error("KVM: cannot read the guest's TSC");
+            return SKIFF_EXIT_HOST;
+        }
+    }
+    if (cap < sizeof(st))
+        return SKIFF_EXIT_HOST;
+    memcpy(buf, &st, sizeof(st));
+    *len = sizeof(st);
+    return 0;
+}
+
+static bool known_msr(uint32_t index)
+{
+    for (size_t i = 0; i < NMSRS; i++)
+        if (saved_msrs[i] == index)
+            return true;
+    return false;
+}
+
+/* On AMD (SVM) the VMCB holds the TSS descriptor type as LTR loaded it, 9 (available), and
+ * KVM_GET_SREGS adds the busy bit to what it reports (svm_get_segment); setting that 11 back
+ * makes the nested SVM of QEMU's TCG refuse every I/O permission check against the TSS (#GP
+ * on the hypercall OUT). So on AMD the type goes back as the hardware had it. Intel (VMX)
+ * requires the busy type and keeps it. */
+static void tr_type_for_host(struct kvm_segment *tr)
+{
+    unsigned a, b, c, d;
+
+    if (tr->type == 11 && __get_cpuid(0, &a, &b, &c, &d) && b == 0x68747541 /* "Auth" */ &&
+        d == 0x69746e65 /* "enti" */ && c == 0x444d4163 /* "cAMD" */)
+        tr->type = 9;
+}
+
+/* The guest's clock runs at freq: this vCPU's TSC must too. */
+static int set_frequency(struct skiff *s, uint64_t freq)
+{
+    int khz = ioctl(s->kvm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
+
+    if (khz > 0 && (uint64_t)khz * 1000 == freq)
+        return 0;
+    if (freq / 1000 > 0x7fffffff || ioctl(s->kvm.vcpu_fd, KVM_SET_TSC_KHZ, freq / 1000) < 0) {
+        skiff_set_error("KVM: the snapshot's TSC runs at %llu kHz, this host's at %d kHz, and "
+                        "KVM cannot scale it",
+                        (unsigned long long)(freq / 1000), khz);
+        return SKIFF_EXIT_HOST;
+    }
+    return 0;
+}
+
+int skiff_arch_snapshot_restore(struct skiff *s, const void *state, size_t len, uint64_t freq)
+{
+    static struct x86_state st;
+    struct {
+        struct kvm_msrs hdr;
+        struct kvm_msr_entry e[NMSRS];
+    } msrs;
+    int status;
+
+    if (len != sizeof(st)) {
+        skiff_set_error("snapshot: arch_size %zu, x86_64 state is %zu bytes", len, sizeof(st));
+        return SKIFF_EXIT_IMAGE;
+    }
+    memcpy(&st, state, sizeof(st));
+    if (st.nmsrs > NMSRS) {
+        skiff_set_error("snapshot: %u MSRs, at most %zu", st.nmsrs, NMSRS);
+        return SKIFF_EXIT_IMAGE;
+    }
+    memset(&msrs, 0, sizeof(msrs));
+    msrs.hdr.nmsrs = st.nmsrs;
+    for (uint32_t i = 0; i < st.nmsrs; i++) {
+        if (!known_msr(st.msrs[i].index)) {
+            skiff_set_error("snapshot: MSR 0x%x is not one skiff saves", st.msrs[i].index);
+            return SKIFF_EXIT_IMAGE;
+        }
+        msrs.e[i] = st.msrs[i];
+    }
+    tr_type_for_host(&st.sregs.tr);
+    if ((status = set_frequency(s, freq)) ||
+        (status = vcpu_ioctl(s, KVM_SET_SREGS, &st.sregs, "KVM_SET_SREGS")) ||
+        (status = vcpu_ioctl(s, KVM_SET_XCRS, &st.xcrs, "KVM_SET_XCRS")) ||
+        (status = vcpu_ioctl(s, KVM_SET_XSAVE, &st.xsave, "KVM_SET_XSAVE")) ||
+        (status = vcpu_ioctl(s, KVM_SET_REGS, &st.regs, "KVM_SET_REGS")) ||
+        (status = vcpu_ioctl(s, KVM_SET_VCPU_EVENTS, &st.events, "KVM_SET_VCPU_EVENTS")))
+        return status;
+    /* Last, the TSC among them: the guest's clock resumes at the saved count. */
+    if (ioctl(s->kvm.vcpu_fd, KVM_SET_MSRS, &msrs) != (int)st.nmsrs) {
+        skiff_set_error("KVM: KVM_SET_MSRS: the saved MSRs were not all accepted");
+        return SKIFF_EXIT_HOST;
+    }
+    return 0;
+}
