@@ -8,6 +8,10 @@
  * The guest's clock is the TSC scaled by the frequency the boot info gave it, so a restore
  * sets the TSC to its saved value (the clock resumes where it stopped, never goes back) at the
  * saved frequency: KVM_SET_TSC_KHZ when this host's differs, or an error if KVM cannot scale.
+ * Writing MSR_IA32_TSC is not enough: KVM treats a host write within a second of what the new
+ * VM's TSC would read as "synchronising" and keeps its own value (kvm_synchronize_tsc), so a
+ * guest saved less than a second after boot would restart its clock near 0. The TSC offset
+ * attribute (KVM_VCPU_TSC_CTRL, Linux 5.16) sets it exactly; the MSR write is the fallback.
  */
 #include <cpuid.h>
 #include <errno.h>
@@ -93,6 +97,22 @@ static bool known_msr(uint32_t index)
     return false;
 }
 
+/* guest TSC = host TSC + offset (no scaling: the frequencies matched), set so that the guest
+ * reads tsc now. Returns false where KVM has no such attribute or scales the TSC. */
+static bool set_tsc_offset(struct skiff *s, uint64_t tsc, bool scaled)
+{
+    uint64_t offset;
+    struct kvm_device_attr attr = {
+        .group = KVM_VCPU_TSC_CTRL, .attr = KVM_VCPU_TSC_OFFSET, .addr = (uintptr_t)&offset};
+    unsigned lo, hi;
+
+    if (scaled || ioctl(s->kvm.vcpu_fd, KVM_HAS_DEVICE_ATTR, &attr) < 0)
+        return false;
+    __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+    offset = tsc - (((uint64_t)hi << 32) | lo);
+    return ioctl(s->kvm.vcpu_fd, KVM_SET_DEVICE_ATTR, &attr) == 0;
+}
+
 /* On AMD (SVM) the VMCB holds the TSS descriptor type as LTR loaded it, 9 (available), and
  * KVM_GET_SREGS adds the busy bit to what it reports (svm_get_segment); setting that 11 back
  * makes the nested SVM of QEMU's TCG refuse every I/O permission check against the TSS (#GP
@@ -107,13 +127,15 @@ static void tr_type_for_host(struct kvm_segment *tr)
         tr->type = 9;
 }
 
-/* The guest's clock runs at freq: this vCPU's TSC must too. */
-static int set_frequency(struct skiff *s, uint64_t freq)
+/* The guest's clock runs at freq: this vCPU's TSC must too. Sets *scaled if KVM scales it. */
+static int set_frequency(struct skiff *s, uint64_t freq, bool *scaled)
 {
     int khz = ioctl(s->kvm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
 
+    *scaled = false;
     if (khz > 0 && (uint64_t)khz * 1000 == freq)
         return 0;
+    *scaled = true;
     if (freq / 1000 > 0x7fffffff || ioctl(s->kvm.vcpu_fd, KVM_SET_TSC_KHZ, freq / 1000) < 0) {
         skiff_set_error("KVM: the snapshot's TSC runs at %llu kHz, this host's at %d kHz, and "
                         "KVM cannot scale it",
@@ -130,6 +152,8 @@ int skiff_arch_snapshot_restore(struct skiff *s, const void *state, size_t len, 
         struct kvm_msrs hdr;
         struct kvm_msr_entry e[NMSRS];
     } msrs;
+    uint64_t tsc = 0;
+    bool scaled;
     int status;
 
     if (len != sizeof(st)) {
@@ -149,9 +173,11 @@ int skiff_arch_snapshot_restore(struct skiff *s, const void *state, size_t len, 
             return SKIFF_EXIT_IMAGE;
         }
         msrs.e[i] = st.msrs[i];
+        if (st.msrs[i].index == MSR_TSC)
+            tsc = st.msrs[i].data;
     }
     tr_type_for_host(&st.sregs.tr);
-    if ((status = set_frequency(s, freq)) ||
+    if ((status = set_frequency(s, freq, &scaled)) ||
         (status = vcpu_ioctl(s, KVM_SET_SREGS, &st.sregs, "KVM_SET_SREGS")) ||
         (status = vcpu_ioctl(s, KVM_SET_XCRS, &st.xcrs, "KVM_SET_XCRS")) ||
         (status = vcpu_ioctl(s, KVM_SET_XSAVE, &st.xsave, "KVM_SET_XSAVE")) ||
@@ -163,5 +189,6 @@ int skiff_arch_snapshot_restore(struct skiff *s, const void *state, size_t len, 
         skiff_set_error("KVM: KVM_SET_MSRS: the saved MSRs were not all accepted");
         return SKIFF_EXIT_HOST;
     }
+    set_tsc_offset(s, tsc, scaled);
     return 0;
 }
