@@ -286,6 +286,12 @@ int skiff_hypercall_dispatch(struct skiff *s, unsigned nr, uint64_t gpa);
  * outlive the run (a static array). */
 void skiff_sandbox_allow_fd(int fd, const int *calls);
 
+/* For optional features (snapshot.c): allows one more ioctl request on the vCPU fd, or a
+ * system call with any arguments. Call before skiff_sandbox_enter(); a list that overflows
+ * makes it fail rather than install a partial one. */
+void skiff_sandbox_allow_vcpu_ioctl(unsigned long request);
+void skiff_sandbox_allow_call(int nr);
+
 /* Sets no_new_privs and installs the seccomp allow-list for the rest of the run, on every
  * thread: only the calls the run loop, the hypercalls, the ring thread and the exit paths make,
  * on the fds s holds (vCPU, devices, ring kick, stdout, stderr); anything else kills the

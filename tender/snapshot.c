@@ -57,11 +57,6 @@ static void on_snapshot_signal(int sig)
         __atomic_store_n(&snap.run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 }
 
-bool skiff_snapshot_armed(void)
-{
-    return snap.fd >= 0;
-}
-
 bool skiff_snapshot_pending(void)
 {
     return __atomic_load_n(&snap.requested, __ATOMIC_SEQ_CST) != 0;
@@ -91,6 +86,10 @@ int skiff_snapshot_arm(struct skiff *s, const char *path)
     snap.path = path;
     snap.run = s->kvm.run;
     skiff_sandbox_allow_fd(snap.fd, calls);
+    /* Reading the vCPU's state, and which pages of guest memory exist (find_ranges). */
+    for (const unsigned long *r = skiff_arch_snapshot_ioctls; *r; r++)
+        skiff_sandbox_allow_vcpu_ioctl(*r);
+    skiff_sandbox_allow_call(SYS_mincore);
     memset(&sa, 0, sizeof(sa));
     sigemptyset(&sa.sa_mask);
     sa.sa_handler = on_snapshot_signal;

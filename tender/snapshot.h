@@ -47,8 +47,6 @@ struct skiff_snap_range {
  * setup: refuses a network ring, whose thread and memory cannot be saved yet. Returns 0 or a
  * skiff_exit code with an error. */
 int skiff_snapshot_arm(struct skiff *s, const char *path);
-/* Whether --snapshot was given (the sandbox allows what a save needs). */
-bool skiff_snapshot_armed(void);
 /* For the run loop, after KVM_RUN returned EINTR (so any I/O exit is completed and the vCPU is
  * at an instruction boundary): whether SIGUSR2 asked for a snapshot. */
 bool skiff_snapshot_pending(void);
