@@ -365,6 +365,9 @@ FUZZ_DEPS_hypercall := tests/fuzz/harness.c tender/core.c tender/block.c tender/
 FUZZ_DEPS_ring := tests/fuzz/harness.c tender/net_ring_serve.c tender/core.c tender/block.c \
 	tender/net.c tender/tap_io.c tender/guest_mem.c tender/mft.c tender/stop.c tender/sandbox.c \
 	tender/error.c
+FUZZ_DEPS_snapshot := tender/snapshot_restore.c tender/snapshot.c tender/snapshot_$(ARCH).c \
+	tender/guest_mem.c tender/mft.c tender/sandbox.c tender/error.c
+FUZZ_LIBS_snapshot := -lz
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h tests/fuzz/harness.h \

@@ -33,13 +33,15 @@ static const uint32_t saved_msrs[] = {
 struct x86_state {
     struct kvm_regs regs;
     struct kvm_sregs sregs;
-    struct kvm_xsave xsave;
+    uint32_t xsave[1024]; /* struct kvm_xsave's region (it ends in a flexible array) */
     struct kvm_xcrs xcrs;
     struct kvm_vcpu_events events;
     uint32_t nmsrs, pad;
     struct kvm_msr_entry msrs[NMSRS];
 };
 _Static_assert(sizeof(struct x86_state) <= SKIFF_SNAP_ARCH_MAX, "x86 state fits");
+_Static_assert(sizeof(((struct x86_state *)0)->xsave) == sizeof(struct kvm_xsave),
+               "the XSAVE region is struct kvm_xsave's");
 
 const bool skiff_arch_snapshot_supported = true;
 const unsigned long skiff_arch_snapshot_ioctls[] = {
@@ -57,16 +59,18 @@ static int vcpu_ioctl(struct skiff *s, unsigned long req, void *arg, const char 
 int skiff_arch_snapshot_save(struct skiff *s, void *buf, size_t cap, size_t *len)
 {
     static struct x86_state st;
-    struct {
+    /* struct kvm_msrs ends in a flexible array: a buffer with room for one entry. */
+    union {
         struct kvm_msrs hdr;
-        struct kvm_msr_entry e;
+        uint8_t bytes[sizeof(struct kvm_msrs) + sizeof(struct kvm_msr_entry)];
     } one;
+    struct kvm_msr_entry *e = (struct kvm_msr_entry *)(one.bytes + sizeof(struct kvm_msrs));
     int status;
 
     memset(&st, 0, sizeof(st));
     if ((status = vcpu_ioctl(s, KVM_GET_REGS, &st.regs, "KVM_GET_REGS")) ||
         (status = vcpu_ioctl(s, KVM_GET_SREGS, &st.sregs, "KVM_GET_SREGS")) ||
-        (status = vcpu_ioctl(s, KVM_GET_XSAVE, &st.xsave, "KVM_GET_XSAVE")) ||
+        (status = vcpu_ioctl(s, KVM_GET_XSAVE, st.xsave, "KVM_GET_XSAVE")) ||
         (status = vcpu_ioctl(s, KVM_GET_XCRS, &st.xcrs, "KVM_GET_XCRS")) ||
         (status = vcpu_ioctl(s, KVM_GET_VCPU_EVENTS, &st.events, "KVM_GET_VCPU_EVENTS")))
         return status;
@@ -74,9 +78,9 @@ int skiff_arch_snapshot_save(struct skiff *s, void *buf, size_t cap, size_t *len
     for (size_t i = 0; i < NMSRS; i++) {
         memset(&one, 0, sizeof(one));
         one.hdr.nmsrs = 1;
-        one.e.index = saved_msrs[i];
+        e->index = saved_msrs[i];
         if (ioctl(s->kvm.vcpu_fd, KVM_GET_MSRS, &one) == 1)
-            st.msrs[st.nmsrs++] = one.e;
+            st.msrs[st.nmsrs++] = *e;
         else if (saved_msrs[i] == MSR_TSC) {
             skiff_set_error("KVM: cannot read the guest's TSC");
             return SKIFF_EXIT_HOST;
@@ -148,10 +152,11 @@ static int set_frequency(struct skiff *s, uint64_t freq, bool *scaled)
 int skiff_arch_snapshot_restore(struct skiff *s, const void *state, size_t len, uint64_t freq)
 {
     static struct x86_state st;
-    struct {
+    union {
         struct kvm_msrs hdr;
-        struct kvm_msr_entry e[NMSRS];
+        uint8_t bytes[sizeof(struct kvm_msrs) + NMSRS * sizeof(struct kvm_msr_entry)];
     } msrs;
+    struct kvm_msr_entry *e = (struct kvm_msr_entry *)(msrs.bytes + sizeof(struct kvm_msrs));
     uint64_t tsc = 0;
     bool scaled;
     int status;
@@ -172,7 +177,7 @@ int skiff_arch_snapshot_restore(struct skiff *s, const void *state, size_t len, 
             skiff_set_error("snapshot: MSR 0x%x is not one skiff saves", st.msrs[i].index);
             return SKIFF_EXIT_IMAGE;
         }
-        msrs.e[i] = st.msrs[i];
+        e[i] = st.msrs[i];
         if (st.msrs[i].index == MSR_TSC)
             tsc = st.msrs[i].data;
     }
@@ -180,7 +185,7 @@ int skiff_arch_snapshot_restore(struct skiff *s, const void *state, size_t len, 
     if ((status = set_frequency(s, freq, &scaled)) ||
         (status = vcpu_ioctl(s, KVM_SET_SREGS, &st.sregs, "KVM_SET_SREGS")) ||
         (status = vcpu_ioctl(s, KVM_SET_XCRS, &st.xcrs, "KVM_SET_XCRS")) ||
-        (status = vcpu_ioctl(s, KVM_SET_XSAVE, &st.xsave, "KVM_SET_XSAVE")) ||
+        (status = vcpu_ioctl(s, KVM_SET_XSAVE, st.xsave, "KVM_SET_XSAVE")) ||
         (status = vcpu_ioctl(s, KVM_SET_REGS, &st.regs, "KVM_SET_REGS")) ||
         (status = vcpu_ioctl(s, KVM_SET_VCPU_EVENTS, &st.events, "KVM_SET_VCPU_EVENTS")))
         return status;
