@@ -152,6 +152,7 @@ int skiff_cli_parse(int argc, char **argv, const char *const *known_keys, struct
             skiff_set_error("%s: no KERNEL or guest arguments with --restore", argv[end]);
             return -1;
         }
+        o->guest_argv = argv + argc; /* none */
         return 0;
     }
     if (end >= argc) {
