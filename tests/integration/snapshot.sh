@@ -74,6 +74,11 @@ save save-restored "$TMP/second.snap" --restore="$S" && {
 echo "-- bad command lines and hostile files"
 expect restore-with-kernel 64 "hello.hvt: no KERNEL or guest arguments with --restore" -- \
     "$SKIFF" --restore="$S" "$G/hello.hvt"
+# Devices are attached against the saved manifest: count declares none.
+expect restore-undeclared-device 64 "resource not declared in manifest: 'storage'" -- \
+    "$SKIFF" --restore="$S" --block:storage=/etc/hostname
+expect snapshot-unwritable 66 "$TMP/nodir/x.snap: cannot open for the snapshot" -- \
+    "$SKIFF" --mem=32 --snapshot="$TMP/nodir/x.snap" "$G/count.hvt" 1 1
 expect restore-missing 66 "nope.snap: cannot open the snapshot" -- "$SKIFF" --restore="$TMP/nope.snap"
 expect restore-directory 66 "cannot open the snapshot: not a regular file" -- "$SKIFF" --restore="$TMP"
 expect restore-not-snapshot 65 "/etc/passwd: not a skiff snapshot \(magic\)" -- "$SKIFF" --restore=/etc/passwd &&
