@@ -58,7 +58,8 @@ ifeq ($(ARCH),x86_64)
 TENDER_CFLAGS += -fcf-protection=full
 endif
 TENDER_LDFLAGS := -Wl,-z,relro,-z,now -Wl,-z,noexecstack
-TENDER_LIBS := -lelf
+# zlib: libelf's own dependency, and the CRC-32 of snapshot files (tender/snapshot*.c).
+TENDER_LIBS := -lelf -lz
 # ASan's runtime needs calls the seccomp allow-list forbids, so a sanitized tender is built
 # without it (SKIFF_NO_SANDBOX, sandbox.c); there is no runtime switch.
 ifneq ($(SANITIZE),)
