@@ -58,7 +58,8 @@ ifeq ($(ARCH),x86_64)
 TENDER_CFLAGS += -fcf-protection=full
 endif
 TENDER_LDFLAGS := -Wl,-z,relro,-z,now -Wl,-z,noexecstack
-TENDER_LIBS := -lelf
+# zlib: libelf's own dependency, and the CRC-32 of snapshot files (tender/snapshot*.c).
+TENDER_LIBS := -lelf -lz
 # ASan's runtime needs calls the seccomp allow-list forbids, so a sanitized tender is built
 # without it (SKIFF_NO_SANDBOX, sandbox.c); there is no runtime switch.
 ifneq ($(SANITIZE),)
@@ -410,6 +411,9 @@ FUZZ_DEPS_ring := tests/fuzz/harness.c tender/net_ring_serve.c tender/core.c ten
 # examples/web's request parser, with its own headers.
 FUZZ_DEPS_http := examples/web/http.c
 FUZZ_CFLAGS_http := -Iexamples/web
+FUZZ_DEPS_snapshot := tender/snapshot_restore.c tender/snapshot.c tender/snapshot_$(ARCH).c \
+	tender/guest_mem.c tender/mft.c tender/sandbox.c tender/error.c
+FUZZ_LIBS_snapshot := -lz
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(FUZZ_BUILD)/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $$(FUZZ_DEPS_$$*) tender/skiff.h tests/fuzz/harness.h \

@@ -103,6 +103,15 @@ static int parse_option(const char *arg, const char *const *known_keys, struct s
         o->no_net_ring = true;
         return 0;
     }
+    /* Snapshots (snapshot.c): the path is opened later, with the other files. */
+    if (strncmp(arg, "--snapshot=", 11) == 0 && arg[11]) {
+        o->snapshot = arg + 11;
+        return 0;
+    }
+    if (strncmp(arg, "--restore=", 10) == 0 && arg[10]) {
+        o->restore = arg + 10;
+        return 0;
+    }
     if (strncmp(arg, "--", 2) == 0 && strchr(arg, ':'))
         return parse_devopt(arg, known_keys, o);
     skiff_set_error("unknown option '%s'", arg);
@@ -137,6 +146,15 @@ int skiff_cli_parse(int argc, char **argv, const char *const *known_keys, struct
 
     if (end < argc && strcmp(argv[end], "--") == 0)
         end++;
+    /* A restored guest's image, memory and command line are all in the snapshot. */
+    if (o->restore) {
+        if (end < argc) {
+            skiff_set_error("%s: no KERNEL or guest arguments with --restore", argv[end]);
+            return -1;
+        }
+        o->guest_argv = argv + argc; /* none */
+        return 0;
+    }
     if (end >= argc) {
         skiff_set_error("missing KERNEL operand");
         return -1;

@@ -9,18 +9,23 @@
 #include <unistd.h>
 
 #include "arch.h"
+#include "snapshot.h"
 #include "skiff.h"
 
 static void usage(FILE *f)
 {
     fprintf(f,
             "usage: skiff [OPTIONS] [--] KERNEL [ARGS...]\n"
+            "       skiff [OPTIONS] --restore=FILE\n"
             "Boots KERNEL, a Solo5 hvt unikernel (ELF), on KVM and exits with its status.\n"
             "ARGS become the guest's command line.\n\n"
             "Options:\n"
             "  --mem=N                     guest memory in MiB (default 512, max 4096)\n"
             "  --quiet                     print no warnings of skiff's own\n"
             "  --no-net-ring               no ring I/O: network frames go through hypercalls\n"
+            "  --snapshot=FILE             on SIGUSR2, save the running guest to FILE and exit 0\n"
+            "  --restore=FILE              run the guest saved in FILE (no KERNEL; attach the\n"
+            "                              same devices); see docs/snapshots.md\n"
             "  --json                      at exit, one JSON line on stderr: status, class, guest\n"
             "                              status or error message, VM exits, setup and run time\n"
             "  --help                      print this help and exit\n"
@@ -104,6 +109,7 @@ static void load_manifest(struct skiff *s, const struct skiff_options *o, int fd
     if (skiff_elf_read_notes(fd, skiff_arch_elf_machine, s->mft, &s->mft_size) < 0 ||
         skiff_mft_validate(s->mft, s->mft_size) < 0)
         die_image(NULL, o->kernel);
+    skiff_snapshot_keep_manifest(s->mft, s->mft_size);
     if ((status = skiff_modules_options(s, o)))
         die(s, status);
     if (skiff_mft_check_attached(s->mft) < 0) {
@@ -143,12 +149,70 @@ static int protect_image(struct skiff *s)
     return 0;
 }
 
+/* A cold boot: the image loaded, the vCPU at its entry, the boot info written. */
+static void boot(struct skiff *s, struct skiff_options *o)
+{
+    static char cmdline[HVT_CMDLINE_SIZE];
+    int fd, status;
+
+    if ((fd = open_kernel(o->kernel)) < 0)
+        die(NULL, SKIFF_EXIT_NOINPUT);
+    load_manifest(s, o, fd);
+    if (skiff_cmdline_join(o->guest_argc, o->guest_argv, cmdline, sizeof(cmdline)) < 0)
+        die(s, SKIFF_EXIT_USAGE);
+    if ((status = skiff_modules_cmdline(s, cmdline, sizeof(cmdline))))
+        die(s, status);
+    size_memory(s, o);
+
+    if ((status = skiff_guest_alloc(&s->guest)))
+        die(s, status);
+    if (skiff_elf_load(fd, skiff_arch_elf_machine, s->guest.mem, s->guest.alloc_size, &s->image) <
+        0)
+        die_image(s, o->kernel);
+    close(fd);
+    if (s->image.kernel_end > s->guest.size) {
+        skiff_set_error("%s: image ends at 0x%llx, beyond the guest's %llu bytes of memory",
+                        o->kernel, (unsigned long long)s->image.kernel_end,
+                        (unsigned long long)s->guest.size);
+        die(s, SKIFF_EXIT_IMAGE);
+    }
+    skiff_arch_setup_memory(s);
+    if ((status = skiff_vm_create(s)))
+        die(s, status);
+    if ((status = skiff_modules_setup(s)))
+        die(s, status);
+    if ((status = protect_image(s)) || (status = skiff_arch_vcpu_init(s)))
+        die(s, status);
+    skiff_boot_info_write(s, cmdline);
+}
+
+/* A restore (snapshot_restore.c): memory and the vCPU from the file, devices from the command
+ * line, checked against it; no ring (a snapshot never has one). */
+static void restore(struct skiff *s, struct skiff_options *o)
+{
+    int status;
+
+    o->no_net_ring = true;
+    if ((status = skiff_snapshot_load(s, o->restore)))
+        die(NULL, status);
+    if ((status = skiff_modules_options(s, o)))
+        die(s, status);
+    if (skiff_mft_check_attached(s->mft) < 0) {
+        skiff_set_error("%s; all declared devices must be attached (see skiff --help)",
+                        skiff_error());
+        die(s, SKIFF_EXIT_USAGE);
+    }
+    skiff_snapshot_devices_prepare(s);
+    if ((status = skiff_vm_create(s)) || (status = skiff_modules_setup(s)) ||
+        (status = protect_image(s)) || (status = skiff_snapshot_resume(s)))
+        die(s, status);
+}
+
 int main(int argc, char **argv)
 {
     static struct skiff_options o;
-    static char cmdline[HVT_CMDLINE_SIZE];
     static struct skiff s;
-    int fd, status;
+    int status;
 
     skiff_report_start();
     if (skiff_cli_parse(argc, argv, skiff_modules_keys(), &o) < 0) {
@@ -173,34 +237,12 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < MFT_MAX_ENTRIES; i++)
         s.dev_fds[i] = -1;
 
-    if ((fd = open_kernel(o.kernel)) < 0)
-        die(NULL, SKIFF_EXIT_NOINPUT);
-    load_manifest(&s, &o, fd);
-    if (skiff_cmdline_join(o.guest_argc, o.guest_argv, cmdline, sizeof(cmdline)) < 0)
-        die(&s, SKIFF_EXIT_USAGE);
-    if ((status = skiff_modules_cmdline(&s, cmdline, sizeof(cmdline))))
+    if (o.restore)
+        restore(&s, &o);
+    else
+        boot(&s, &o);
+    if (o.snapshot && (status = skiff_snapshot_arm(&s, o.snapshot)))
         die(&s, status);
-    size_memory(&s, &o);
-
-    if ((status = skiff_guest_alloc(&s.guest)))
-        die(&s, status);
-    if (skiff_elf_load(fd, skiff_arch_elf_machine, s.guest.mem, s.guest.alloc_size, &s.image) < 0)
-        die_image(&s, o.kernel);
-    close(fd);
-    if (s.image.kernel_end > s.guest.size) {
-        skiff_set_error("%s: image ends at 0x%llx, beyond the guest's %llu bytes of memory",
-                        o.kernel, (unsigned long long)s.image.kernel_end,
-                        (unsigned long long)s.guest.size);
-        die(&s, SKIFF_EXIT_IMAGE);
-    }
-    skiff_arch_setup_memory(&s);
-    if ((status = skiff_vm_create(&s)))
-        die(&s, status);
-    if ((status = skiff_modules_setup(&s)))
-        die(&s, status);
-    if ((status = protect_image(&s)) || (status = skiff_arch_vcpu_init(&s)))
-        die(&s, status);
-    skiff_boot_info_write(&s, cmdline);
 
     if ((status = skiff_stop_init(&s)) || (status = skiff_sandbox_enter(&s)))
         die(&s, status);

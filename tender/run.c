@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 
 #include "arch.h"
+#include "snapshot.h"
 #include "skiff.h"
 
 /* A guest write to memory the host maps read-only (text, rodata): KVM reports it as EFAULT
@@ -109,6 +110,10 @@ int skiff_run(struct skiff *s)
              * KVM_RUN at once (stop.c sets the status, then immediate_exit). */
             if (errno == EINTR || errno == EAGAIN) {
                 __atomic_store_n(&s->kvm.run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+                /* Here, and only here, the vCPU is at a boundary a snapshot can be taken at
+                 * (snapshot.c). */
+                if (skiff_snapshot_pending() && !skiff_stop_status())
+                    return skiff_snapshot_save(s);
                 continue;
             }
             if (errno == EFAULT) {

@@ -30,6 +30,16 @@ void skiff_sandbox_allow_fd(int fd, const int *calls)
     (void)calls;
 }
 
+void skiff_sandbox_allow_vcpu_ioctl(unsigned long request)
+{
+    (void)request;
+}
+
+void skiff_sandbox_allow_call(int nr)
+{
+    (void)nr;
+}
+
 int skiff_sandbox_enter(const struct skiff *s)
 {
     (void)s;
@@ -105,6 +115,28 @@ void skiff_sandbox_allow_fd(int fd, const int *calls)
     nfd_rules++;
 }
 
+/* Requests on the vCPU fd and argument-free calls that optional features add. */
+static uint32_t extra_ioctls[16];
+static int extra_calls[4];
+static size_t nextra_ioctls, nextra_calls;
+static bool extra_overflow;
+
+void skiff_sandbox_allow_vcpu_ioctl(unsigned long request)
+{
+    if (nextra_ioctls == sizeof(extra_ioctls) / sizeof(extra_ioctls[0]))
+        extra_overflow = true;
+    else
+        extra_ioctls[nextra_ioctls++] = (uint32_t)request;
+}
+
+void skiff_sandbox_allow_call(int nr)
+{
+    if (nextra_calls == sizeof(extra_calls) / sizeof(extra_calls[0]))
+        extra_overflow = true;
+    else
+        extra_calls[nextra_calls++] = nr;
+}
+
 static void allow_fds(struct policy *p)
 {
     if (fd_rules_overflow)
@@ -140,6 +172,14 @@ static void add_rules(struct policy *p, const struct skiff *s)
     allow_arg(p, SYS_tgkill, 0, (uint32_t)getpid());
     allow_arg(p, SYS_tgkill, 2, (uint32_t)SKIFF_STOP_KICK_SIGNAL);
     allow_fds(p);
+    /* What optional features asked for (--snapshot: reading the vCPU's state, mincore on
+     * guest memory; snapshot.c says why). */
+    for (size_t i = 0; i < nextra_ioctls; i++)
+        allow_arg(p, SYS_ioctl, 1, extra_ioctls[i]);
+    for (size_t i = 0; i < nextra_calls; i++)
+        allow(p, extra_calls[i]);
+    if (extra_overflow)
+        p->overflow = true;
     /* POLL waits on the tap fds (or only for the timeout), and PUTS for room on stdout, with
      * ppoll, on the stop eventfd too. */
     allow(p, SYS_ppoll);

@@ -161,9 +161,11 @@ struct skiff_devopt {
 
 struct skiff_options {
     bool help, version, quiet;
-    bool no_net_ring;   /* serve network devices through hypercalls only */
-    bool json;          /* --json: one JSON line on stderr at exit */
-    uint64_t mem_bytes; /* requested guest memory, before ABI rounding */
+    bool no_net_ring;     /* serve network devices through hypercalls only */
+    bool json;            /* --json: one JSON line on stderr at exit */
+    uint64_t mem_bytes;   /* requested guest memory, before ABI rounding */
+    const char *snapshot; /* --snapshot=FILE: save the guest there on SIGUSR2 (snapshot.c) */
+    const char *restore;  /* --restore=FILE: run the saved guest instead of a KERNEL */
     const char *kernel;
     int guest_argc;
     char **guest_argv;
@@ -283,6 +285,12 @@ int skiff_hypercall_dispatch(struct skiff *s, unsigned nr, uint64_t gpa);
  * the system calls in calls (SYS_* numbers, ended by -1) on fd under the sandbox. calls must
  * outlive the run (a static array). */
 void skiff_sandbox_allow_fd(int fd, const int *calls);
+
+/* For optional features (snapshot.c): allows one more ioctl request on the vCPU fd, or a
+ * system call with any arguments. Call before skiff_sandbox_enter(); a list that overflows
+ * makes it fail rather than install a partial one. */
+void skiff_sandbox_allow_vcpu_ioctl(unsigned long request);
+void skiff_sandbox_allow_call(int nr);
 
 /* Sets no_new_privs and installs the seccomp allow-list for the rest of the run, on every
  * thread: only the calls the run loop, the hypercalls, the ring thread and the exit paths make,

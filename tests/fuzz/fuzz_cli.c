@@ -34,7 +34,7 @@ static void check_options(const struct skiff_options *o, int argc, char **argv)
         check(d->value != NULL && d->value[0] != '\0');
     }
     if (!o->help && !o->version) {
-        check(o->kernel != NULL);
+        check(o->kernel != NULL || o->restore != NULL); /* --restore takes no KERNEL */
         check(o->guest_argc >= 0 && o->guest_argc < argc);
         check(o->guest_argv + o->guest_argc == argv + argc);
         check(o->mem_bytes > 0);

@@ -56,6 +56,24 @@ static void test_missing_kernel(void **state)
     assert_string_equal(skiff_error(), "missing KERNEL operand");
 }
 
+/* --restore takes no KERNEL and no guest arguments; --snapshot is a path like any. */
+static void test_snapshot_options(void **state)
+{
+    (void)state;
+    assert_int_equal(PARSE("--snapshot=s.snap", "k.hvt"), 0);
+    assert_string_equal(o.snapshot, "s.snap");
+    assert_string_equal(o.kernel, "k.hvt");
+    assert_int_equal(PARSE("--restore=s.snap", "--net:n0=tap0"), 0);
+    assert_string_equal(o.restore, "s.snap");
+    assert_null(o.kernel);
+    assert_int_equal(o.guest_argc, 0);
+    assert_int_equal(o.ndevopts, 1);
+    assert_int_equal(PARSE("--restore=s.snap", "k.hvt"), -1);
+    assert_string_equal(skiff_error(), "k.hvt: no KERNEL or guest arguments with --restore");
+    assert_int_equal(PARSE("--restore=", "k.hvt"), -1);
+    assert_string_equal(skiff_error(), "unknown option '--restore='");
+}
+
 static void test_help_and_version_win(void **state)
 {
     (void)state;
@@ -155,7 +173,7 @@ int main(void)
         cmocka_unit_test(test_help_and_version_win),  cmocka_unit_test(test_bad_mem),
         cmocka_unit_test(test_unknown_option),        cmocka_unit_test(test_device_options),
         cmocka_unit_test(test_bad_device_options),    cmocka_unit_test(test_cmdline_join),
-        cmocka_unit_test(test_cmdline_limit),
+        cmocka_unit_test(test_cmdline_limit),         cmocka_unit_test(test_snapshot_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
