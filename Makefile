@@ -168,6 +168,22 @@ $(BUILD)/tender/%.o: tender/%.c
 	$(say) CC $@
 	$(Q)$(CC) $(TENDER_CFLAGS) -c -o $@ $<
 
+# ---- skiff-runtime (docs/runtime.md): the OCI runtime, static like the tender so it can be
+# installed anywhere; built with the tender's hardening flags, json-c for config.json ----
+RUNTIME := $(BUILD)/skiff-runtime
+RUNTIME_OBJS := $(patsubst runtime/%.c,$(BUILD)/runtime/%.o,$(wildcard runtime/*.c))
+all: $(RUNTIME)
+runtime: $(RUNTIME) $(SKIFF)
+$(RUNTIME): $(RUNTIME_OBJS) Makefile
+	$(say) LD $@
+	$(Q)$(CC) $(TENDER_LDFLAGS) -o $@ $(RUNTIME_OBJS) -ljson-c -lutil
+$(BUILD)/runtime/%.o: runtime/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(TENDER_CFLAGS) -Iruntime -c -o $@ $<
+-include $(RUNTIME_OBJS:.o=.d)
+.PHONY: runtime
+
 $(BUILD)/bindings/%.o: bindings/%.c
 	@mkdir -p $(dir $@)
 	$(say) CC $@
