@@ -42,8 +42,7 @@ static char *str(json_object *o, const char *key)
 {
     json_object *v = get(o, key);
 
-    return v && json_object_is_type(v, json_type_string) ? mut(json_object_get_string(v))
-                                                         : NULL;
+    return v && json_object_is_type(v, json_type_string) ? mut(json_object_get_string(v)) : NULL;
 }
 
 /* A NULL-terminated array of the strings in o (NULL if o is no array or too long). */
@@ -88,8 +87,7 @@ static int hooks(json_object *o, const char *name, struct rt_hook *h, int *n)
         h[i].env = get(e, "env") ? strings(get(e, "env"), RT_ARGS_MAX) : NULL;
         h[i].timeout = t ? json_object_get_int(t) : 0;
         if (!h[i].path || h[i].path[0] != '/' || (get(e, "args") && !h[i].args)) {
-            rt_error("config.json: hooks.%s[%zu]: needs an absolute path and string args", name,
-                     i);
+            rt_error("config.json: hooks.%s[%zu]: needs an absolute path and string args", name, i);
             return -1;
         }
         (*n)++;
@@ -222,8 +220,7 @@ int rt_bundle_load(const char *dir, struct rt_bundle *b)
         char **args = strings(a, RT_ARGS_MAX);
 
         if (!args) {
-            rt_error("config.json: process.args: not an array of at most %d strings",
-                     RT_ARGS_MAX);
+            rt_error("config.json: process.args: not an array of at most %d strings", RT_ARGS_MAX);
             return -1;
         }
         for (b->nargs = 0; args[b->nargs]; b->nargs++)
@@ -237,7 +234,7 @@ int rt_bundle_load(const char *dir, struct rt_bundle *b)
     a = get(linux_, "namespaces");
     if (a && json_object_is_type(a, json_type_array))
         for (size_t i = 0; i < json_object_array_length(a) && i < 16; i++)
-            namespace(b, json_object_array_get_idx(a, i));
+    namespace(b, json_object_array_get_idx(a, i));
     b->cgroups_path = str(linux_, "cgroupsPath");
     a = get(get(get(linux_, "resources"), "memory"), "limit");
     b->mem_limit = a ? json_object_get_int64(a) : 0;

@@ -134,8 +134,8 @@ static void take_console(int sync, const char *socket_path)
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
     } u;
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-                         .msg_controllen = sizeof(u.buf)};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf)};
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 
     if (strlen(socket_path) >= sizeof(sa.sun_path))
@@ -348,9 +348,8 @@ int rt_cmd_create(int argc, char **argv)
         rt_state_remove(o.id);
         return 1;
     }
-    pid = (pid_t)syscall(SYS_clone,
-                         SIGCHLD | (b.ns_pid.want && pidns_fd < 0 ? CLONE_NEWPID : 0), NULL,
-                         NULL, NULL, NULL);
+    pid = (pid_t)syscall(SYS_clone, SIGCHLD | (b.ns_pid.want && pidns_fd < 0 ? CLONE_NEWPID : 0),
+                         NULL, NULL, NULL, NULL);
     if (pid < 0) {
         rt_error("cannot start the container's process: %s", strerror(errno));
         rt_state_remove(o.id);

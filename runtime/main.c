@@ -23,8 +23,9 @@ static void usage(FILE *f)
  * value are listed so that "--pid-file X ID" yields ID. */
 const char *rt_id_arg(int argc, char **argv)
 {
-    static const char *const valued[] = {"--bundle", "-b", "--pid-file", "--console-socket",
-                                         "--preserve-fds", "--format", "--process", "-p", NULL};
+    static const char *const valued[] = {
+        "--bundle",  "-b", "--pid-file", "--console-socket", "--preserve-fds", "--format",
+        "--process", "-p", NULL};
     const char *id = NULL;
 
     for (int i = 1; i < argc && !id; i++) {
@@ -66,8 +67,7 @@ int main(int argc, char **argv)
         }
         if (IS("--debug") || IS("--systemd-cgroup"))
             continue;
-        if (IS("--root") || IS("--log") || IS("--log-format") || IS("--criu") ||
-            IS("--rootless")) {
+        if (IS("--root") || IS("--log") || IS("--log-format") || IS("--criu") || IS("--rootless")) {
             if (!val) {
                 rt_error("%.*s: missing value", (int)n, a);
                 return 1;
@@ -102,10 +102,13 @@ int main(int argc, char **argv)
     static const struct {
         const char *name;
         int (*fn)(int, char **);
-    } ops[] = {{"start", rt_cmd_start}, {"state", rt_cmd_state}, {"kill", rt_cmd_kill},
-               {"delete", rt_cmd_delete}, {"ps", rt_cmd_ps}, {"run", NULL},
-               {"exec", NULL}, {"pause", NULL}, {"resume", NULL}, {"update", NULL},
-               {"checkpoint", NULL}, {"restore", NULL}, {"events", NULL}};
+    } ops[] = {{"start", rt_cmd_start}, {"state", rt_cmd_state},
+               {"kill", rt_cmd_kill},   {"delete", rt_cmd_delete},
+               {"ps", rt_cmd_ps},       {"run", NULL},
+               {"exec", NULL},          {"pause", NULL},
+               {"resume", NULL},        {"update", NULL},
+               {"checkpoint", NULL},    {"restore", NULL},
+               {"events", NULL}};
     for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
         const char *id;
 
@@ -124,8 +127,7 @@ int main(int argc, char **argv)
             if ((r = rt_unikernel_detect(&b, &u)) == 0)
                 rt_exec_runc();
             if (r > 0)
-                rt_error("%s: not supported for unikernel bundles (use create, then start)",
-                         cmd);
+                rt_error("%s: not supported for unikernel bundles (use create, then start)", cmd);
             return 1;
         }
         if (!id || rt_id_check(id) < 0 || !rt_state_exists(id))

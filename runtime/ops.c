@@ -86,8 +86,8 @@ static int parse_signal(const char *a)
     static const struct {
         const char *name;
         int sig;
-    } names[] = {{"TERM", SIGTERM}, {"KILL", SIGKILL}, {"INT", SIGINT},   {"HUP", SIGHUP},
-                 {"QUIT", SIGQUIT}, {"USR1", SIGUSR1}, {"USR2", SIGUSR2}, {"STOP", SIGSTOP},
+    } names[] = {{"TERM", SIGTERM}, {"KILL", SIGKILL},  {"INT", SIGINT},   {"HUP", SIGHUP},
+                 {"QUIT", SIGQUIT}, {"USR1", SIGUSR1},  {"USR2", SIGUSR2}, {"STOP", SIGSTOP},
                  {"CONT", SIGCONT}, {"WINCH", SIGWINCH}};
     char *end;
     long n = strtol(a, &end, 10);

@@ -8,24 +8,24 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define RT_VERSION "0.1.0"
+#define RT_VERSION     "0.1.0"
 #define RT_OCI_VERSION "1.0.2"
 /* Upper bounds on what a bundle may hand us: config.json, /skiff.json, argument counts. */
 #define RT_CONFIG_MAX (1 << 20)
 #define RT_MARKER_MAX (64 << 10)
-#define RT_ARGS_MAX 256
-#define RT_NETS_MAX 8
+#define RT_ARGS_MAX   256
+#define RT_NETS_MAX   8
 #define RT_BLOCKS_MAX 8
-#define RT_HOOKS_MAX 16
-#define RT_ANNOT_MAX 64
-#define RT_PATH_MAX 4096
+#define RT_HOOKS_MAX  16
+#define RT_ANNOT_MAX  64
+#define RT_PATH_MAX   4096
 
 /* Global flags (runc's), parsed before the command. */
 struct rt_global {
-    const char *root;     /* --root: state directory (default /run/skiff-runtime) */
-    const char *log;      /* --log: where errors go besides stderr */
-    bool log_json;        /* --log-format json */
-    char **argv;          /* the whole command line, for handing it to runc unchanged */
+    const char *root; /* --root: state directory (default /run/skiff-runtime) */
+    const char *log;  /* --log: where errors go besides stderr */
+    bool log_json;    /* --log-format json */
+    char **argv;      /* the whole command line, for handing it to runc unchanged */
     int argc;
 };
 extern struct rt_global rt;
@@ -60,8 +60,8 @@ struct rt_bundle {
     struct rt_ns ns_net, ns_mnt, ns_uts, ns_ipc, ns_pid;
     char *cgroups_path;
     int64_t mem_limit; /* linux.resources.memory.limit, 0: none */
-    struct rt_hook prestart[RT_HOOKS_MAX], create_runtime[RT_HOOKS_MAX],
-        poststart[RT_HOOKS_MAX], poststop[RT_HOOKS_MAX];
+    struct rt_hook prestart[RT_HOOKS_MAX], create_runtime[RT_HOOKS_MAX], poststart[RT_HOOKS_MAX],
+        poststop[RT_HOOKS_MAX];
     int nprestart, ncreate_runtime, npostart, npoststop;
     char *annot_key[RT_ANNOT_MAX], *annot_val[RT_ANNOT_MAX];
     int nannot;

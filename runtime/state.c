@@ -67,7 +67,8 @@ int rt_state_save(const struct rt_state *s)
     json_object_object_add(o, "pid", json_object_new_int(s->pid));
     json_object_object_add(o, "starttime", json_object_new_uint64(s->starttime));
     json_object_object_add(o, "created", json_object_new_string(s->created));
-    text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    text =
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     state_file(s->id, path, sizeof(path));
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -203,7 +204,9 @@ int rt_state_json(const struct rt_state *s, const struct rt_bundle *b, char *buf
     }
     json_object_object_add(o, "created", json_object_new_string(s->created));
     json_object_object_add(o, "annotations", a);
-    n = snprintf(buf, size, "%s", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    n = snprintf(
+        buf, size, "%s",
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
     return n < 0 || (size_t)n >= size ? -1 : 0;
 }

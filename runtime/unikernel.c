@@ -134,8 +134,7 @@ static int block_from_mount(const struct rt_bundle *b, struct rt_unikernel *u, c
         u->block_fd[u->nblocks++] = fd;
         return 0;
     }
-    rt_error("block device %s: nothing is mounted at %s (docker run -v FILE:%s)", name, path,
-             path);
+    rt_error("block device %s: nothing is mounted at %s (docker run -v FILE:%s)", name, path, path);
     return -1;
 }
 
@@ -165,8 +164,7 @@ static int read_marker(const struct rt_bundle *b, int rootfd, int fd, struct rt_
         u->mem_mib = (unsigned)mib;
     }
     if ((v = member(m, "net"))) {
-        if (!json_object_is_type(v, json_type_array) ||
-            json_object_array_length(v) > RT_NETS_MAX) {
+        if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) > RT_NETS_MAX) {
             rt_error("/skiff.json: \"net\": expected at most %d devices", RT_NETS_MAX);
             goto out;
         }
@@ -221,8 +219,7 @@ static int split_cmdline(const char *s, struct rt_unikernel *u)
     char *save = NULL;
 
     if (strlen(s) >= sizeof(copy)) {
-        rt_error("annotation com.urunc.unikernel.cmdline: longer than %zu bytes",
-                 sizeof(copy) - 1);
+        rt_error("annotation com.urunc.unikernel.cmdline: longer than %zu bytes", sizeof(copy) - 1);
         return -1;
     }
     snprintf(copy, sizeof(copy), "%s", s);
@@ -305,18 +302,17 @@ int rt_unikernel_detect(const struct rt_bundle *b, struct rt_unikernel *u)
     return 1;
 }
 
-int rt_tender_argv(const struct rt_unikernel *u, char **argv, size_t max, char *buf,
-                   size_t bufsize)
+int rt_tender_argv(const struct rt_unikernel *u, char **argv, size_t max, char *buf, size_t bufsize)
 {
     size_t n = 0, used = 0;
 
-#define ADD(...)                                                                               \
-    do {                                                                                       \
-        int len = snprintf(buf + used, bufsize - used, __VA_ARGS__);                           \
-        if (len < 0 || (size_t)len >= bufsize - used || n + 1 >= max)                          \
-            return -1;                                                                         \
-        argv[n++] = buf + used;                                                                \
-        used += (size_t)len + 1;                                                               \
+#define ADD(...)                                                                                   \
+    do {                                                                                           \
+        int len = snprintf(buf + used, bufsize - used, __VA_ARGS__);                               \
+        if (len < 0 || (size_t)len >= bufsize - used || n + 1 >= max)                              \
+            return -1;                                                                             \
+        argv[n++] = buf + used;                                                                    \
+        used += (size_t)len + 1;                                                                   \
     } while (0)
     ADD("skiff");
     ADD("--mem=%u", u->mem_mib);
