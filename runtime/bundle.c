@@ -112,6 +112,8 @@ static void namespace(struct rt_bundle *b, json_object *e)
         ns = &b->ns_ipc;
     else if (strcmp(type, "pid") == 0)
         ns = &b->ns_pid;
+    else if (strcmp(type, "user") == 0)
+        b->ns_user = true;
     if (ns) {
         ns->want = true;
         ns->path = str(e, "path");

@@ -58,6 +58,7 @@ struct rt_bundle {
     bool terminal;
     char *hostname;
     struct rt_ns ns_net, ns_mnt, ns_uts, ns_ipc, ns_pid;
+    bool ns_user; /* asked for: refused, skiff needs the host's root for /dev/kvm and taps */
     char *cgroups_path;
     int64_t mem_limit; /* linux.resources.memory.limit, 0: none */
     struct rt_hook prestart[RT_HOOKS_MAX], create_runtime[RT_HOOKS_MAX], poststart[RT_HOOKS_MAX],

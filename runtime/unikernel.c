@@ -293,6 +293,11 @@ int rt_unikernel_detect(const struct rt_bundle *b, struct rt_unikernel *u)
         rt_error("kernel %s: not a regular file", u->kernel);
         return -1;
     }
+    if (b->ns_user) {
+        rt_error("user namespaces are not supported for unikernel containers (skiff opens "
+                 "/dev/kvm and makes the tap as the runtime's user)");
+        return -1;
+    }
     if (b->mem_limit > 0 && (uint64_t)b->mem_limit < (uint64_t)u->mem_mib << 20) {
         rt_error("the container's memory limit (%lld MiB) is below the guest's memory (%u "
                  "MiB): raise it (docker run --memory) or lower /skiff.json's \"mem\"",

@@ -117,6 +117,8 @@ hostile net-name '"name" of letters and digits' '{"kernel": "/unikernel.hvt", "n
 hostile block-not-mounted 'block device storage: nothing is mounted at /disk.img' '{"kernel": "/unikernel.hvt", "block": [{"name": "storage", "path": "/disk.img"}]}' '[]'
 hostile memory-limit "memory limit \(16 MiB\) is below the guest's memory \(64 MiB\)" '{"kernel": "/unikernel.hvt", "mem": 64}' '[]' \
     '"resources": {"memory": {"limit": 16777216}}'
+hostile user-namespace 'user namespaces are not supported for unikernel containers' "$MARK" '[]' \
+    '"uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}], "namespaces": [{"type": "user"}]'
 hostile args-not-strings 'process.args: not an array of at most' "$MARK" '["/skiff", 1]'
 hostile urunc-dotdot "kernel /../outside: '..' is not allowed" '' '[]' \
     '"namespaces": []}, "annotations": {"com.urunc.unikernel.hypervisor": "hvt", "com.urunc.unikernel.binary": "/../outside"'
@@ -150,6 +152,12 @@ rt delete --force c-urunc >/dev/null 2>&1
 echo "-- docker run --runtime=skiff"
 DAEMON_JSON=/etc/docker/daemon.json
 cleanup() {
+    if [ -n "${CTR_SOCK:-}" ]; then
+        $CTR tasks ls -q 2>/dev/null | xargs -r -n1 $CTR tasks kill -s SIGKILL >/dev/null 2>&1
+        $CTR containers ls -q 2>/dev/null | xargs -r $CTR containers rm >/dev/null 2>&1
+        $CTR images ls -q 2>/dev/null | xargs -r $CTR images rm >/dev/null 2>&1
+        ctr --address "$CTR_SOCK" namespaces rm "$ID" >/dev/null 2>&1
+    fi
     docker ps -aq --filter "label=$ID" 2>/dev/null | xargs -r docker rm -f >/dev/null 2>&1
     docker images --format '{{.Repository}}:{{.Tag}}' --filter "reference=$ID/*" 2>/dev/null |
         xargs -r docker rmi >/dev/null 2>&1
@@ -238,4 +246,27 @@ if $RUN -d --name "$ID-kill" "$ID/httpd" >/dev/null && wait_for "$ID-kill" SERVI
 else
     fail docker-kill "httpd did not start"
 fi
+
+echo "-- containerd: ctr run with skiff-runtime as the runc shim's binary"
+# dockerd started by hand runs its own containerd; a system one has the usual socket.
+for CTR_SOCK in /run/containerd/containerd.sock /var/run/docker/containerd/containerd.sock ''; do
+    [ -S "$CTR_SOCK" ] && break
+done
+if [ -z "$CTR_SOCK" ] || ! command -v ctr >/dev/null; then
+    fail ctr "no containerd socket or no ctr, so the containerd cases did not run"
+    exit 0
+fi
+CTR="ctr --address $CTR_SOCK -n $ID"
+# The images docker built, handed to containerd; the native snapshotter needs nothing of the
+# file system they are unpacked on.
+if docker save "$ID/hello" "$ID/exit" "$ID/plain" >"$TMP/images.tar" &&
+    $CTR images import --snapshotter native "$TMP/images.tar" >"$TMP/out" 2>&1; then
+    pass ctr-import
+else
+    fail ctr-import "$(tail -1 "$TMP/out")"
+fi
+CTR_RUN="$CTR run --rm --snapshotter native --runtime io.containerd.runc.v2 --runc-binary $RT"
+expect ctr-hello 0 'Hello, world' 'cmdline: "hello from a container"' 'SUCCESS' -- $CTR_RUN "docker.io/$ID/hello:latest" "$ID-ctr-hello"
+expect ctr-exit-code 7 'solo5_exit\(7\)' -- $CTR_RUN "docker.io/$ID/exit:latest" "$ID-ctr-exit"
+expect ctr-plain-runc 3 '^plain hello via runc' -- $CTR_RUN "docker.io/$ID/plain:latest" "$ID-ctr-plain"
 true
