@@ -1,5 +1,7 @@
 /* log.c: errors as one line on stderr and, with --log, in the log file (JSON lines like
- * runc's with --log-format json: containerd's shim reads the last one into its error). */
+ * runc's with --log-format json: containerd's shim reads the last one into its error).
+ * Warnings go only to the log when there is one: during create, an engine's stderr is the
+ * container's, and a warning is no part of its output. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +15,8 @@ static void emit(const char *level, const char *fmt, va_list ap)
     FILE *f;
 
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    fprintf(stderr, "skiff-runtime: %s\n", msg);
+    if (strcmp(level, "error") == 0 || !rt.log)
+        fprintf(stderr, "skiff-runtime: %s\n", msg);
     if (!rt.log || !(f = fopen(rt.log, "ae")))
         return;
     if (rt.log_json) {

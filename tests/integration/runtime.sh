@@ -177,7 +177,9 @@ if [ -f "$DAEMON_JSON" ]; then cp "$DAEMON_JSON" "$TMP/daemon.json.orig"; else m
     cp "$TMP/daemon.json" "$DAEMON_JSON" || fail docker-daemon-json "cannot write $DAEMON_JSON"
 pid=$(cat /var/run/docker.pid 2>/dev/null || true)
 [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && kill -HUP "$pid"
-if ! tools/start-dockerd >"$TMP/out" 2>&1; then
+# Under the shell VM's emulated CPU, dockerd's own containerd sometimes misses dockerd's start
+# timeout when the host is busy; a second start then finds it quicker.
+if ! tools/start-dockerd >"$TMP/out" 2>&1 && ! tools/start-dockerd >"$TMP/out" 2>&1; then
     fail docker-engine "no Docker engine, so none of the Docker cases ran: $(tail -1 "$TMP/out")"
     exit 0
 fi
@@ -246,6 +248,33 @@ if $RUN -d --name "$ID-kill" "$ID/httpd" >/dev/null && wait_for "$ID-kill" SERVI
 else
     fail docker-kill "httpd did not start"
 fi
+
+echo "-- docker-compose with runtime: skiff"
+# Compose v1 takes `runtime` in the 2.x file format. The client pings the server over the
+# stack's network and exits 0 after three replies; the server has a fixed address.
+cat >"$TMP/compose.yml" <<YML
+version: "2.4"
+services:
+  server:
+    image: $ID/ping-server
+    runtime: skiff
+    command: ["@IP"]
+    networks: {net: {ipv4_address: 10.89.1.10}}
+  client:
+    image: $ID/ping-client
+    runtime: skiff
+    command: ["@IP", "10.89.1.10", "3"]
+    depends_on: ["server"]
+    networks: {net: {ipv4_address: 10.89.1.11}}
+networks:
+  net:
+    ipam: {config: [{subnet: 10.89.1.0/24}]}
+YML
+COMPOSE="docker-compose -p ${ID//-/} -f $TMP/compose.yml"
+if image ping-server "$G/ping.hvt" && image ping-client "$G/pingclient.hvt"; then
+    CASE_TIMEOUT=150 expect compose-runtime 0 'client_1 .* 3 replies' -- $COMPOSE up --exit-code-from client
+fi
+$COMPOSE down -t 1 >/dev/null 2>&1
 
 echo "-- containerd: ctr run with skiff-runtime as the runc shim's binary"
 # dockerd started by hand runs its own containerd; a system one has the usual socket.
