@@ -296,6 +296,26 @@ static void join_cgroup(const struct rt_bundle *b, pid_t pid)
         close(fd);
 }
 
+/* The state root and its parents: containerd's shim passes /run/containerd/runc/NAMESPACE,
+ * which does not exist before a namespace's first container. */
+static int mkdir_p(const char *path)
+{
+    char buf[RT_PATH_MAX];
+
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0711) < 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(buf, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 int rt_cmd_create(int argc, char **argv)
 {
     static struct rt_bundle b;
@@ -327,7 +347,10 @@ int rt_cmd_create(int argc, char **argv)
         return 1;
     }
 
-    mkdir(rt.root, 0700);
+    if (mkdir_p(rt.root) < 0) {
+        rt_error("--root %s: %s", rt.root, strerror(errno));
+        return 1;
+    }
     if (rt_state_dir(o.id, dir, sizeof(dir)) < 0 || mkdir(dir, 0700) < 0) {
         rt_error("container %s: %s", o.id,
                  errno == EEXIST ? "a container with that id exists" : strerror(errno));

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/../lib.sh"
 G=$BUILD/tests/guest
 RT=$PWD/$BUILD/skiff-runtime
-ROOT=$TMP/state
+ROOT=$TMP/state/ns  # two levels that do not exist yet, like containerd's root per namespace
 ID=skiff-rt-$$
 export ARCH=${ARCH:-$(uname -m)} SKIFF_BUILD=$BUILD
 
