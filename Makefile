@@ -172,7 +172,11 @@ $(BUILD)/tender/%.o: tender/%.c
 # installed anywhere; built with the tender's hardening flags, json-c for config.json ----
 RUNTIME := $(BUILD)/skiff-runtime
 RUNTIME_OBJS := $(patsubst runtime/%.c,$(BUILD)/runtime/%.o,$(wildcard runtime/*.c))
+# Native builds only by default: a cross build would need json-c for the target (make runtime
+# still tries).
+ifeq ($(CROSS_COMPILE),)
 all: $(RUNTIME)
+endif
 runtime: $(RUNTIME) $(SKIFF)
 $(RUNTIME): $(RUNTIME_OBJS) Makefile
 	$(say) LD $@
