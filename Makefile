@@ -181,6 +181,26 @@ $(BUILD)/tender/%.o: tender/%.c
 	$(say) CC $@
 	$(Q)$(CC) $(TENDER_CFLAGS) -c -o $@ $<
 
+# ---- skiff-runtime (docs/runtime.md): the OCI runtime, static like the tender so it can be
+# installed anywhere; built with the tender's hardening flags, json-c for config.json ----
+RUNTIME := $(BUILD)/skiff-runtime
+RUNTIME_OBJS := $(patsubst runtime/%.c,$(BUILD)/runtime/%.o,$(wildcard runtime/*.c))
+# Native builds only by default: a cross build would need json-c for the target (make runtime
+# still tries).
+ifeq ($(CROSS_COMPILE),)
+all: $(RUNTIME)
+endif
+runtime: $(RUNTIME) $(SKIFF)
+$(RUNTIME): $(RUNTIME_OBJS) Makefile
+	$(say) LD $@
+	$(Q)$(CC) $(TENDER_LDFLAGS) -o $@ $(RUNTIME_OBJS) -ljson-c -lutil
+$(BUILD)/runtime/%.o: runtime/%.c
+	@mkdir -p $(dir $@)
+	$(say) CC $@
+	$(Q)$(CC) $(TENDER_CFLAGS) -Iruntime -c -o $@ $<
+-include $(RUNTIME_OBJS:.o=.d)
+.PHONY: runtime
+
 $(BUILD)/bindings/%.o: bindings/%.c
 	@mkdir -p $(dir $@)
 	$(say) CC $@
