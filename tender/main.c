@@ -95,6 +95,21 @@ static int open_kernel(const char *path)
     return -1;
 }
 
+/* The command line's device options, handed to their modules; then every device the
+ * manifest declares must be attached (a cold boot's and a restore's rule alike). */
+static void attach_devices(struct skiff *s, const struct skiff_options *o)
+{
+    int status;
+
+    if ((status = skiff_modules_options(s, o)))
+        die(s, status);
+    if (skiff_mft_check_attached(s->mft) < 0) {
+        skiff_set_error("%s; all declared devices must be attached (see skiff --help)",
+                        skiff_error());
+        die(s, SKIFF_EXIT_USAGE);
+    }
+}
+
 /* Reads the notes and applies the device options: everything that can go wrong with the
  * image or the command line is found before any KVM resource exists. */
 static void load_manifest(struct skiff *s, const struct skiff_options *o, int fd)
@@ -103,20 +118,13 @@ static void load_manifest(struct skiff *s, const struct skiff_options *o, int fd
         struct mft m;
         uint8_t bytes[MFT_MAX_SIZE];
     } mft_buf;
-    int status;
 
     s->mft = &mft_buf.m;
     if (skiff_elf_read_notes(fd, skiff_arch_elf_machine, s->mft, &s->mft_size) < 0 ||
         skiff_mft_validate(s->mft, s->mft_size) < 0)
         die_image(NULL, o->kernel);
     skiff_snapshot_keep_manifest(s->mft, s->mft_size);
-    if ((status = skiff_modules_options(s, o)))
-        die(s, status);
-    if (skiff_mft_check_attached(s->mft) < 0) {
-        skiff_set_error("%s; all declared devices must be attached (see skiff --help)",
-                        skiff_error());
-        die(s, SKIFF_EXIT_USAGE);
-    }
+    attach_devices(s, o);
 }
 
 /* The guest's memory as --mem asks, rounded; above it, what the modules reserve (the network
@@ -195,13 +203,7 @@ static void restore(struct skiff *s, struct skiff_options *o)
     o->no_net_ring = true;
     if ((status = skiff_snapshot_load(s, o->restore)))
         die(NULL, status);
-    if ((status = skiff_modules_options(s, o)))
-        die(s, status);
-    if (skiff_mft_check_attached(s->mft) < 0) {
-        skiff_set_error("%s; all declared devices must be attached (see skiff --help)",
-                        skiff_error());
-        die(s, SKIFF_EXIT_USAGE);
-    }
+    attach_devices(s, o);
     skiff_snapshot_devices_prepare(s);
     if ((status = skiff_vm_create(s)) || (status = skiff_modules_setup(s)) ||
         (status = protect_image(s)) || (status = skiff_snapshot_resume(s)))
