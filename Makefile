@@ -167,6 +167,10 @@ GUEST_TEST_CFLAGS += -DSKIFF_ARCH_H='"arch_$(ARCH).h"'
 
 # ---- examples: examples/NAME/*.c + manifest.json -> NAME.hvt, built as the README shows ----
 EXAMPLES := $(patsubst examples/%/app.c,$(BUILD)/examples/%.hvt,$(wildcard examples/*/app.c))
+# The web example's sample site (examples/web/site), packed by tools/skiff-pack: what make
+# demo and the container images serve. (Defined before "all", whose prerequisites are expanded
+# as make reads them.)
+WEB_SITE := $(BUILD)/examples/web-site.img
 
 all: $(SKIFF) $(BINDINGS_LIB) $(LWIP_LIB) $(LIBC_FILES) $(SOCK_LIB) $(MFTGEN) $(GUEST_IMAGES) \
 	$(CPUWORK_NATIVE) $(EXAMPLES) $(WEB_SITE)
@@ -318,9 +322,6 @@ $(BUILD)/examples/%.hvt: examples/%/app.c $$(wildcard examples/%/*.c examples/%/
 		$(wildcard examples/$*/*.c) $(call kernel_cflags,$*) \
 		$(if $(call lwip_example,$*),$(LWIP_INCLUDES) $(LWIP_LIB))
 
-# The web example's sample site (examples/web/site), packed by tools/skiff-pack: what make
-# demo and the container images serve.
-WEB_SITE := $(BUILD)/examples/web-site.img
 $(WEB_SITE): tools/skiff-pack $(wildcard examples/web/site/*)
 	@mkdir -p $(dir $@)
 	$(say) PACK $@
