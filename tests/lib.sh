@@ -105,3 +105,14 @@ one_line() {
 
 # The cases of the tables in tests/cases: run_cases SUITE.
 . "$(dirname "${BASH_SOURCE[0]}")/cases.sh"
+
+# wait_serving LOG [TENTHS]: waits until the unikernel started as $server prints SERVING to
+# LOG (default 10 s, in tenths of a second); returns 1 if it ends or the time runs out first.
+wait_serving() {
+    for _ in $(seq "${2:-100}"); do
+        grep -q SERVING "$1" && return 0
+        kill -0 $server 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}

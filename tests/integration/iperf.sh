@@ -26,11 +26,7 @@ start_server() {
     shift
     $IN "$SKIFF" --mem=32 "$@" >"$log" 2>&1 &
     server=$!
-    for _ in $(seq 100); do
-        grep -q SERVING "$log" && return 0
-        kill -0 $server 2>/dev/null || break
-        sleep 0.1
-    done
+    wait_serving "$log" && return 0
     cat "$log"
     return 1
 }

@@ -38,11 +38,7 @@ start_echo() {
     $IN "$SKIFF" --mem=64 --net:service0=tap0 "$E" --ipv4=$GUEST/24 --ipv4-gateway=10.10.0.1 \
         serve 7 >"$1" 2>&1 &
     server=$!
-    for _ in $(seq 150); do
-        grep -q SERVING "$1" && return 0
-        kill -0 $server 2>/dev/null || break
-        sleep 0.1
-    done
+    wait_serving "$1" 150 && return 0
     cat "$1"
     return 1
 }

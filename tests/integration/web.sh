@@ -108,11 +108,7 @@ start_web() {
     $IN "$SKIFF" --mem=64 --net:service0=tap0 --block:storage="$TMP/site.img" "${opts[@]}" "$W" \
         --ipv4=10.10.0.2/24 --ipv4-gateway=10.10.0.1 "$@" >"$log" 2>&1 &
     server=$!
-    for _ in $(seq 300); do
-        grep -q SERVING "$log" && return 0
-        kill -0 $server 2>/dev/null || break
-        sleep 0.1
-    done
+    wait_serving "$log" 300 && return 0
     fail web-start "server did not start: $(head -3 "$log" | tr '\n' ' ')"
     return 1
 }
