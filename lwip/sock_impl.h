@@ -86,6 +86,9 @@ long skiff_sock_tcp_send(struct skiff_sock *s, const void *buf, size_t len);
 long skiff_sock_tcp_shutdown(struct skiff_sock *s, long how);
 /* The poll bits that hold now (POLLIN, POLLOUT, POLLERR, POLLHUP, POLLRDHUP). */
 short skiff_sock_tcp_events(struct skiff_sock *s);
+/* Shared by sock_tcp.c and sock_tcp_io.c: frees the receive queue; leaves the pcb to lwIP. */
+void skiff_sock_rx_drop(struct skiff_sock *s);
+void skiff_sock_tcp_detach(struct skiff_sock *s);
 
 /* ---- sock_udp.c ---- */
 
