@@ -46,9 +46,12 @@
 #include "setup.h"
 
 #define CASE_TIMEOUT 20
-#define STALL_DELAY  3 /* s: time for skiff to boot the guest and fill its stdout pipe */
-#define MAX_ARGS     64
-#define OUT_MAX      65536
+/* Echo requests go one at a time, a few ms each under emulation (more on a loaded host): a
+ * case that pings gets 20 ms more per request, so that its timeout still means a hang. */
+#define PING_ALLOW_MS 20
+#define STALL_DELAY   3 /* s: time for skiff to boot the guest and fill its stdout pipe */
+#define MAX_ARGS      64
+#define OUT_MAX       65536
 
 static char out[OUT_MAX + 1];
 static char skiff_path[] = "/skiff";
@@ -110,13 +113,20 @@ static void when_serving(pid_t pid, struct serving_steps *steps)
         kill(pid, steps->kill_signal);
 }
 
+/* Seconds a case may take before it counts as hung. */
+static int case_timeout(const struct serving_steps *steps)
+{
+    return CASE_TIMEOUT +
+           (steps && steps->ping ? ping_total(steps->ping) * PING_ALLOW_MS / 1000 : 0);
+}
+
 /* Runs /skiff with args, collecting its stdout and stderr into out; steps (if any) run once
  * the output says SERVING. Returns the exit status, 128 + signal if killed, or -1 on timeout. */
 static int run(char **args, struct serving_steps *steps, size_t *len)
 {
     int fds[2], stall[2] = {-1, -1}, status;
     pid_t pid;
-    double start = now(), deadline = start + CASE_TIMEOUT;
+    double start = now(), deadline = start + case_timeout(steps);
     int timed_out = 0, stall_signal = steps ? steps->stall_signal : 0;
 
     *len = 0;
@@ -285,7 +295,8 @@ static int run_case(char *line)
     if (has_steps)
         err = steps.err;
     if (got == -1) {
-        printf("SKIFF-CASE FAIL %s timeout after %d s\n", name, CASE_TIMEOUT);
+        printf("SKIFF-CASE FAIL %s timeout after %d s\n", name,
+               case_timeout(has_steps || steps.stall_signal ? &steps : NULL));
     } else if (got != expected) {
         printf("SKIFF-CASE FAIL %s status=%d expected=%d\n", name, got, expected);
     } else if ((bad = mismatch(want)) != NULL) {

@@ -215,6 +215,16 @@ static const char *ping_one(const char *spec)
     return NULL;
 }
 
+int ping_total(const char *spec)
+{
+    int total = 0, count;
+
+    for (const char *p = spec; p; p = strchr(p, ','), p = p ? p + 1 : NULL)
+        if (sscanf(p, "%*[0-9.]:%d", &count) == 1 && count > 0)
+            total += count;
+    return total;
+}
+
 const char *do_ping(const char *spec)
 {
     const char *err = NULL;

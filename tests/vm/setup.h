@@ -16,6 +16,8 @@ const char *make_tap(char *spec);
  * (default 56) to each address, one at a time, over a raw socket; each must be answered, with
  * all its data, within 2 s. */
 const char *do_ping(const char *spec);
+/* The echo requests a +ping spec asks for, all targets together. */
+int ping_total(const char *spec);
 /* NULL if process pid has at least min_threads threads, each with "Seccomp: 2" (a filter)
  * and "NoNewPrivs: 1" in its status; else what is wrong. */
 const char *check_sandbox(int pid, int min_threads);
