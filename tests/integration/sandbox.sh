@@ -25,12 +25,17 @@ check_threads() {
     echo "$n" >"$TMP/threads"
 }
 
-# The yield guest sleeps about a second in POLL: sample it meanwhile.
-"$SKIFF" --mem=32 "$G/yield.hvt" >"$TMP/yield.out" 2>&1 &
+# A guest that counts for ever (until killed) is sampled once it has printed: a fixed delay
+# could land after a short guest's end on a slow host.
+"$SKIFF" --mem=32 "$G/count.hvt" 100000 50 >"$TMP/count.out" 2>&1 &
 pid=$!
-sleep 0.4
+for _ in $(seq 100); do grep -q '^COUNT 1' "$TMP/count.out" && break; sleep 0.1; done
 check_threads sandbox-status $pid
+kill $pid
 wait $pid
+
+# Sleeping in POLL, under the filter, works.
+"$SKIFF" --mem=32 "$G/yield.hvt" >"$TMP/yield.out" 2>&1
 st=$?
 [ $st = 0 ] && grep -q SUCCESS "$TMP/yield.out" && pass sandbox-yield-ok ||
     fail sandbox-yield-ok "status $st"
