@@ -576,7 +576,7 @@ bench-cpu: all $(CPUWORK_NATIVE)
 
 format:
 	$(Q)clang-format -i $(wildcard include/*.h tender/*.[ch] bindings/*.[ch] tests/*/*.c tools/*.c \
-		lwip/*.[ch] lwip/*/*.h examples/*/*.c libc/*.[ch] libc/overlay/*.h)
+		lwip/*.[ch] lwip/*/*.h examples/*/*.[ch] libc/*.[ch] libc/overlay/*.h)
 
 clean:
 	rm -rf build

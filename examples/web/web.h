@@ -7,9 +7,9 @@
 #include "lwip/tcp.h"
 #include "skiff_libc.h"
 
-#define WEB_MAX_CONNS  1050 /* at least 1,000 clients at once; lwipopts.h has the pcbs */
-#define WEB_REQ_MAX    4096 /* bytes of request head (413 beyond), pipelined ones included */
-#define WEB_OUT_MAX    1536 /* response head, or a generated body (the status page) */
+#define WEB_MAX_CONNS 1050 /* at least 1,000 clients at once; lwipopts.h has the pcbs */
+#define WEB_REQ_MAX   4096 /* bytes of request head (413 beyond), pipelined ones included */
+#define WEB_OUT_MAX   1536 /* response head, or a generated body (the status page) */
 
 /* One connection. Output is a head (copied into lwIP as it is written) and a body (a file in
  * memory for the whole run, or a message; referenced by lwIP until acknowledged). */
@@ -36,7 +36,7 @@ struct web_stats {
 };
 
 extern struct web_stats web_stats; /* conn.c's, read by respond.c's status page */
-extern uint64_t web_started;        /* solo5_clock_monotonic() at start */
+extern uint64_t web_started;       /* solo5_clock_monotonic() at start */
 
 /* respond.c: queue a response in c->out / c->body. */
 void web_respond_msg(struct web_conn *c, int status, const char *msg, int head_only);
