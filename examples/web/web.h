@@ -43,7 +43,7 @@ void web_respond_msg(struct web_conn *c, int status, const char *msg, int head_o
 void web_handle(struct web_conn *c, const struct http_request *r);
 extern const char web_msg_408[], web_msg_413[];
 
-/* conn.c: the lwIP side. web_listen_accept is the listener's accept callback; web_conns_init
+/* conn.c: the lwIP side. web_accept is the listener's accept callback; web_conns_init
  * gives it n connections at mem. */
 void web_conns_init(struct web_conn *mem, int n, uint32_t idle_ms, uint32_t head_ms);
 err_t web_accept(void *arg, struct tcp_pcb *pcb, err_t err);

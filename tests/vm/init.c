@@ -120,13 +120,14 @@ static int case_timeout(const struct serving_steps *steps)
            (steps && steps->ping ? ping_total(steps->ping) * PING_ALLOW_MS / 1000 : 0);
 }
 
-/* Runs /skiff with args, collecting its stdout and stderr into out; steps (if any) run once
- * the output says SERVING. Returns the exit status, 128 + signal if killed, or -1 on timeout. */
-static int run(char **args, struct serving_steps *steps, size_t *len)
+/* Runs /skiff with args for at most limit seconds, collecting its stdout and stderr into out;
+ * steps (if any) run once the output says SERVING. Returns the exit status, 128 + signal if
+ * killed, or -1 on timeout. */
+static int run(char **args, struct serving_steps *steps, int limit, size_t *len)
 {
     int fds[2], stall[2] = {-1, -1}, status;
     pid_t pid;
-    double start = now(), deadline = start + case_timeout(steps);
+    double start = now(), deadline = start + limit;
     int timed_out = 0, stall_signal = steps ? steps->stall_signal : 0;
 
     *len = 0;
@@ -253,7 +254,8 @@ static int run_case(char *line)
     struct serving_steps steps = {0};
     const char *err = NULL, *bad;
     size_t nargs = 0, len;
-    int expected, got, wall = 0, has_steps;
+    int expected, got, wall = 0, has_steps, limit;
+    struct serving_steps *sp;
     double start = now();
 
     if (!line || !name || !status_s || !want) {
@@ -291,12 +293,13 @@ static int run_case(char *line)
     }
     has_steps = steps.ping || steps.seccomp_threads || steps.kill_signal;
     steps.err = "no SERVING line, so init did not act";
-    got = run(args, has_steps || steps.stall_signal ? &steps : NULL, &len);
+    sp = has_steps || steps.stall_signal ? &steps : NULL;
+    limit = case_timeout(sp);
+    got = run(args, sp, limit, &len);
     if (has_steps)
         err = steps.err;
     if (got == -1) {
-        printf("SKIFF-CASE FAIL %s timeout after %d s\n", name,
-               case_timeout(has_steps || steps.stall_signal ? &steps : NULL));
+        printf("SKIFF-CASE FAIL %s timeout after %d s\n", name, limit);
     } else if (got != expected) {
         printf("SKIFF-CASE FAIL %s status=%d expected=%d\n", name, got, expected);
     } else if ((bad = mismatch(want)) != NULL) {
